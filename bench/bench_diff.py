@@ -1,0 +1,120 @@
+"""Micro-benchmark of rulebook.diff.diff_words against difflib, on rule-sized texts.
+
+Run: python bench/bench_diff.py   (standard library only; about 10 seconds)
+
+Each case prints the median time per call in microseconds, the ratio to the difflib
+(autojunk=False) baseline measured in the same run, and the number of changed tokens in the
+result (inserted plus deleted), so a fast but bloated diff shows up too. Every timed call
+includes tokenising and building the ops, for difflib as well as for diff_words.
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from rulebook.diff import Op, _to_ops, diff_words, tokenize  # noqa: E402
+
+VOCABULARY = (
+    "the member members party Labour National Executive Committee shall may must not be "
+    "nominated nomination candidate leader deputy vacancy of for in on at by with a an and or "
+    "Conference CLP CLPs affiliated affiliates organisation Commons PLP MEPs combined per cent "
+    "ballot trigger selection reselection procedure rules rule clause chapter section "
+    "provided that where any such as subject to following year meeting general secretary "
+    "officer officers elected election eligible vote votes voting majority two-thirds one-third "
+    "half threshold support supported nominations received within days notice"
+).split()
+
+
+def rule_text(words: int, seed: int) -> str:
+    """Pseudo rule text: sentences of 12-30 words, some clauses, numbered references."""
+    rng = random.Random(seed)
+    sentences: list[str] = []
+    count = 0
+    while count < words:
+        length = min(rng.randint(12, 30), words - count)
+        body = [rng.choice(VOCABULARY) for _ in range(length)]
+        if length > 8 and rng.random() < 0.5:
+            body[rng.randint(2, length - 3)] += ","
+        if rng.random() < 0.3:
+            body[rng.randint(0, length - 1)] = f"{rng.randint(1, 15)}.{rng.choice('ABC')}"
+        sentences.append(" ".join(body).capitalize() + rng.choice(".;"))
+        count += length
+    return " ".join(sentences)
+
+
+def edit(text: str, edits: int, seed: int) -> str:
+    """Small amendments spread over the text: replace, insert or delete a few words."""
+    rng = random.Random(seed)
+    words = text.split(" ")
+    for n in range(edits):
+        at = rng.randrange(1, len(words) - 3)
+        kind = n % 3
+        if kind == 0:
+            words[at] = f"{rng.randint(16, 99)}"
+        elif kind == 1:
+            words[at:at] = ["and", "the", "affiliates"]
+        else:
+            del words[at : at + 2]
+    return " ".join(words)
+
+
+def difflib_ops(a: str, b: str, *, autojunk: bool) -> list[Op]:
+    ta, tb = tokenize(a), tokenize(b)
+    matcher = difflib.SequenceMatcher(None, ta, tb, autojunk=autojunk)
+    segments = [
+        ("".join(ta[i1:i2]), "", "") if tag == "equal" else ("", "".join(ta[i1:i2]), "".join(tb[j1:j2]))
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+    ]
+    return _to_ops(segments)
+
+
+def changed_tokens(ops: list[Op]) -> int:
+    return sum(len(tokenize(op.text)) for op in ops if op.kind != "equal")
+
+
+def median_us(func: Callable[[], object], budget_s: float = 0.8) -> float:
+    func()
+    times: list[float] = []
+    deadline = time.perf_counter() + budget_s
+    while len(times) < 5 or (time.perf_counter() < deadline and len(times) < 2000):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1e6
+
+
+def run_case(title: str, a: str, b: str) -> None:
+    print(f"\n{title}  ({len(tokenize(a))} -> {len(tokenize(b))} tokens)")
+    engines: dict[str, Callable[[], list[Op]]] = {
+        "diff_words": lambda: diff_words(a, b),
+        "difflib autojunk=False": lambda: difflib_ops(a, b, autojunk=False),
+        "difflib autojunk=True": lambda: difflib_ops(a, b, autojunk=True),
+    }
+    results = {name: (median_us(engine), changed_tokens(engine())) for name, engine in engines.items()}
+    baseline_us, baseline_changed = results["difflib autojunk=False"]
+    for name, (us, changed) in results.items():
+        print(
+            f"  {name:<24} {us:>10.0f} us  x{us / baseline_us:5.2f} vs difflib(False)"
+            f"  changed tokens {changed:>5}  x{changed / max(baseline_changed, 1):4.2f}"
+        )
+
+
+def main() -> None:
+    rule = rule_text(500, seed=1)
+    run_case("500-word rule, 5 small edits", rule, edit(rule, 5, seed=2))
+    run_case("500-word rule vs an unrelated 500-word rule", rule, rule_text(500, seed=3))
+    long_rule = rule_text(3000, seed=4)
+    run_case("3,000-word rule, 40 small edits", long_rule, edit(long_rule, 40, seed=5))
+    run_case("3,000-word rule, 300 small edits", long_rule, edit(long_rule, 300, seed=6))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,492 @@
+"""Rule-change proposals, their amendments, the bodies that vote on them, and their votes.
+
+Writes go through `proposals.services`; these models hold the record and the database
+constraints that keep it possible (non-negative counts, percentages 0..100, one decision vote
+per proposal …). A rule version learns which amendment produced it through
+`version.amendment` (the reverse of `Amendment.produced_version`): `rulebook` never imports
+`proposals`.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.utils import timezone
+
+from rulebook.models import Rule, Rulebook, RuleVersion, key_validator
+
+# Card-vote percentages are printed rounded to two places, so a section's for and against
+# may add up to a hair over 100 (e.g. 60.03 + 39.98). Anything beyond this is a typo.
+PERCENT_TOLERANCE = Decimal("0.05")
+
+
+class Body(models.Model):
+    """A body that votes on proposals: the NEC, Conference, an NEC committee."""
+
+    class Kind(models.TextChoices):
+        NEC = "nec", "National Executive Committee"
+        CONFERENCE = "conference", "Conference"
+        COMMITTEE = "committee", "Committee"
+
+    rulebook = models.ForeignKey(Rulebook, on_delete=models.PROTECT, related_name="bodies")
+    slug = models.SlugField(max_length=60, help_text="Short name used in the API, e.g. 'nec'.")
+    name = models.CharField(max_length=200, help_text="e.g. 'National Executive Committee'.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    decides = models.BooleanField(
+        "entitled to decide rule changes",
+        default=False,
+        help_text="Only a decision vote by such a body (Conference) carries or loses a proposal.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committees",
+        help_text="For an NEC committee: the NEC. Empty otherwise.",
+    )
+
+    class Meta:
+        ordering = ["rulebook", "name"]
+        verbose_name_plural = "bodies"
+        constraints = [
+            models.UniqueConstraint(fields=["rulebook", "slug"], name="proposals_body_slug_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def on(self, date):
+        """Memberships current on `date` (both ends of a term are days served)."""
+        return self.filter(start__lte=date).filter(Q(end__isnull=True) | Q(end__gte=date))
+
+
+class Membership(models.Model):
+    """One person's term on a body, e.g. Yasmine Dar, CLP section of the NEC, from 2018-01-15."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="memberships")
+    name = models.CharField(max_length=200, help_text="The member's name as published.")
+    seat = models.CharField(max_length=200, blank=True, help_text="e.g. 'CLP section'.")
+    start = models.DateField("from", help_text="First day of the term.")
+    end = models.DateField(
+        "until", null=True, blank=True, help_text="Last day of the term; empty while serving."
+    )
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["body", "name", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="proposals_membership_end_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.body.slug}, from {self.start})"
+
+
+class ProposalQuerySet(models.QuerySet):
+    def with_status(self, *statuses):
+        return self.filter(status__in=statuses)
+
+    def stale(self):
+        """Proposals with at least one stale amendment (see `AmendmentQuerySet.stale`)."""
+        return self.filter(Exists(Amendment.objects.stale().filter(proposal=OuterRef("pk"))))
+
+
+class Proposal(models.Model):
+    """A rule-change proposal with its amendments and a status workflow."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        CARRIED = "carried", "Carried"
+        LOST = "lost", "Lost"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        REMITTED = "remitted", "Remitted"
+        ADOPTED = "adopted", "Adopted"
+
+    rulebook = models.ForeignKey(Rulebook, on_delete=models.PROTECT, related_name="proposals")
+    reference = models.CharField(
+        max_length=60, help_text="Unique in the rule book, e.g. '2026/4'. Shown in messages."
+    )
+    title = models.CharField(max_length=300)
+    proposer = models.CharField(
+        max_length=200, help_text="Who moved it: 'NEC', 'Northfield CLP', 'Unite' …"
+    )
+    rationale = models.TextField(blank=True, help_text="The proposer's supporting statement.")
+    submitted_on = models.DateField(
+        null=True, blank=True, help_text="Set when the proposal is submitted."
+    )
+    conference_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The Conference that debates it, e.g. 2021."
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        editable=False,
+        help_text="Changed only by the workflow actions (submit, vote, withdraw, remit, adopt).",
+    )
+    adopted_on = models.DateField(
+        null=True, blank=True, editable=False, help_text="The day the adoption was recorded."
+    )
+    adoption_note = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Why a superuser adopted without a carried decision vote (consolidation …).",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["rulebook", "-conference_year", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rulebook", "reference"], name="proposals_proposal_reference_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="adopted", adopted_on__isnull=False)
+                | (~Q(status="adopted") & Q(adopted_on__isnull=True)),
+                name="proposals_proposal_adopted_on_iff_adopted",
+            ),
+            models.CheckConstraint(
+                condition=Q(conference_year__isnull=True)
+                | Q(conference_year__gte=1900, conference_year__lte=2200),
+                name="proposals_proposal_conference_year_plausible",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+
+class AmendmentQuerySet(models.QuerySet):
+    def with_latest_seq(self):
+        """Annotate `latest_seq`: the rule's newest version number (pending ones included)."""
+        latest = (
+            RuleVersion.objects.filter(rule=OuterRef("rule")).order_by("-seq").values("seq")[:1]
+        )
+        return self.annotate(latest_seq=Subquery(latest))
+
+    def stale(self):
+        """Not yet adopted, and the rule has a newer version than the amendment's base."""
+        newer = RuleVersion.objects.filter(
+            rule=OuterRef("rule"), seq__gt=OuterRef("base_version__seq")
+        )
+        return self.filter(produced_version__isnull=True, base_version__isnull=False).filter(
+            Exists(newer)
+        )
+
+
+class Amendment(models.Model):
+    """One change to one rule, drafted against a base version of it."""
+
+    class Kind(models.TextChoices):
+        AMEND = "amend", "Amend text"
+        INSERT = "insert", "Insert a new rule"
+        REPEAL = "repeal", "Repeal"
+        RENUMBER = "renumber", "Renumber or move"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="amendments")
+    order = models.PositiveSmallIntegerField(default=1, help_text="Place within the proposal.")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    rule = models.ForeignKey(
+        Rule,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="amendments",
+        help_text="The rule changed. For an insert, empty until adoption creates the rule.",
+    )
+    base_version = models.ForeignKey(
+        RuleVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The version the amendment was drafted against (empty for an insert).",
+    )
+    new_key = models.CharField(
+        max_length=100,
+        blank=True,
+        validators=[key_validator],
+        help_text="Insert only: the stable key of the new rule.",
+    )
+    parent = models.ForeignKey(
+        Rule,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Insert or move: the rule to place it under (empty: the top level).",
+    )
+    after = models.ForeignKey(
+        Rule,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Insert or move: the sibling it follows (empty: last under its parent).",
+    )
+    number = models.CharField(max_length=60, blank=True, help_text="Proposed citation label.")
+    heading = models.CharField(max_length=300, blank=True)
+    text = models.TextField(blank=True, help_text="Proposed full text of the rule.")
+    parameters = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Parameter values the new text states, e.g. {"leader_nomination_mp_threshold": 20}.',
+    )
+    produced_version = models.OneToOneField(
+        RuleVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="amendment",
+        help_text="The rule version that adoption created from this amendment.",
+    )
+    conflict = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="A rebase could not merge the text; blocks adoption until resolved.",
+    )
+    conflict_text = models.TextField(
+        blank=True, editable=False, help_text="The merge with conflict markers, to resolve by hand."
+    )
+    conflict_version = models.ForeignKey(
+        RuleVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The version the conflicting rebase was against; resolving moves the base here.",
+    )
+
+    objects = AmendmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["proposal", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "order"], name="proposals_amendment_order_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="insert", base_version__isnull=True) & ~Q(new_key="")
+                | ~Q(kind="insert") & Q(rule__isnull=False, base_version__isnull=False),
+                name="proposals_amendment_kind_fields",
+            ),
+            models.CheckConstraint(
+                condition=Q(conflict=False) | Q(conflict_version__isnull=False),
+                name="proposals_amendment_conflict_has_version",
+            ),
+        ]
+
+    def __str__(self):
+        target = self.new_key if self.kind == self.Kind.INSERT else self.rule_id and self.rule.key
+        return f"{self.get_kind_display()} {target}"
+
+    @property
+    def is_stale(self) -> bool:
+        """The rule has a newer version than the base (uses `with_latest_seq` if annotated)."""
+        if self.produced_version_id or self.base_version_id is None:
+            return False
+        latest = getattr(self, "latest_seq", None)
+        if latest is None:
+            latest = self.rule.versions.order_by("-seq").values_list("seq", flat=True).first()
+        return latest > self.base_version.seq
+
+
+class AmendmentRebase(models.Model):
+    """One rebase of an amendment onto a newer version of its rule."""
+
+    class Outcome(models.TextChoices):
+        CLEAN = "clean", "Merged cleanly"
+        CONFLICT = "conflict", "Conflict, base unchanged"
+        RESOLVED = "resolved", "Conflict resolved by hand"
+
+    amendment = models.ForeignKey(Amendment, on_delete=models.CASCADE, related_name="rebases")
+    from_version = models.ForeignKey(
+        RuleVersion, on_delete=models.PROTECT, related_name="+", help_text="Base before."
+    )
+    to_version = models.ForeignKey(
+        RuleVersion, on_delete=models.PROTECT, related_name="+", help_text="Version rebased onto."
+    )
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    text_before = models.TextField(blank=True, help_text="The amendment's text before.")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["amendment", "at", "id"]
+
+    def __str__(self):
+        return (
+            f"{self.amendment} v{self.from_version.seq} → v{self.to_version.seq} ({self.outcome})"
+        )
+
+
+class Vote(models.Model):
+    """A body's vote on a proposal on a date, with its figures and its result."""
+
+    class Stage(models.TextChoices):
+        RECOMMENDATION = "recommendation", "Recommendation"
+        DECISION = "decision", "Decision"
+
+    class Method(models.TextChoices):
+        SHOW_OF_HANDS = "show_of_hands", "Show of hands"
+        ROLL_CALL = "roll_call", "Roll call"
+        CARD_VOTE = "card_vote", "Card vote"
+
+    class Majority(models.TextChoices):
+        SIMPLE = "simple", "Simple majority"
+        TWO_THIRDS = "two_thirds", "Two-thirds majority"
+
+    class Result(models.TextChoices):
+        CARRIED = "carried", "Carried"
+        LOST = "lost", "Lost"
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="votes")
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="votes")
+    held_on = models.DateField()
+    stage = models.CharField(
+        max_length=20,
+        choices=Stage.choices,
+        help_text="A decision by a body entitled to decide carries or loses the proposal.",
+    )
+    method = models.CharField(max_length=20, choices=Method.choices)
+    majority = models.CharField(max_length=20, choices=Majority.choices, default=Majority.SIMPLE)
+    votes_for = models.PositiveIntegerField("for", null=True, blank=True)
+    votes_against = models.PositiveIntegerField("against", null=True, blank=True)
+    abstentions = models.PositiveIntegerField(null=True, blank=True)
+    declared_result = models.CharField(
+        max_length=10,
+        choices=Result.choices,
+        null=True,
+        blank=True,
+        help_text="The result the chair declared, if recorded; must agree with the figures.",
+    )
+    result = models.CharField(
+        max_length=10,
+        choices=Result.choices,
+        editable=False,
+        help_text="Computed from the figures and the majority rule.",
+    )
+    note = models.TextField(blank=True, help_text="Source, e.g. 'LabourList, 2021-09-26'.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["proposal", "held_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(votes_for__isnull=True) | Q(votes_for__gte=0))
+                & (Q(votes_against__isnull=True) | Q(votes_against__gte=0))
+                & (Q(abstentions__isnull=True) | Q(abstentions__gte=0)),
+                name="proposals_vote_counts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(result__in=["carried", "lost"]), name="proposals_vote_result_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(declared_result__isnull=True) | Q(declared_result=F("result")),
+                name="proposals_vote_declared_matches_result",
+            ),
+            models.UniqueConstraint(
+                fields=["proposal"],
+                condition=Q(stage="decision"),
+                name="proposals_vote_one_decision",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.body} {self.get_stage_display().lower()} {self.held_on}: {self.result}"
+
+
+class CardVoteSection(models.Model):
+    """One section of a card vote, e.g. CLPs weighing 50% with 60.1% for."""
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="sections")
+    name = models.CharField(max_length=100, help_text="e.g. 'CLPs', 'Affiliates'.")
+    weight = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        help_text="Share of the vote in percent; sections sum to 100.",
+    )
+    for_percent = models.DecimalField("for %", max_digits=5, decimal_places=2)
+    against_percent = models.DecimalField("against %", max_digits=5, decimal_places=2)
+
+    class Meta:
+        ordering = ["vote", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "name"], name="proposals_section_name_unique"),
+            models.CheckConstraint(
+                condition=Q(weight__gt=0, weight__lte=100)
+                & Q(for_percent__gte=0, for_percent__lte=100)
+                & Q(against_percent__gte=0, against_percent__lte=100),
+                name="proposals_section_percentages_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    for_percent__lte=Value(Decimal(100) + PERCENT_TOLERANCE) - F("against_percent")
+                ),
+                name="proposals_section_for_against_at_most_100",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.weight}%): {self.for_percent} – {self.against_percent}"
+
+    @property
+    def abstain_percent(self) -> Decimal:
+        return max(Decimal(0), Decimal(100) - self.for_percent - self.against_percent)
+
+
+class RollCallEntry(models.Model):
+    """How one member voted in a roll call."""
+
+    class Choice(models.TextChoices):
+        FOR = "for", "For"
+        AGAINST = "against", "Against"
+        ABSTAIN = "abstain", "Abstain"
+
+    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="roll_call")
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(max_length=10, choices=Choice.choices)
+
+    class Meta:
+        ordering = ["vote", "membership__name"]
+        verbose_name_plural = "roll call entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vote", "membership"], name="proposals_roll_call_member_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.membership.name}: {self.choice}"

@@ -1,0 +1,283 @@
+"""Rule books, their rules, the immutable versions of each rule, and parameters.
+
+A rule's identity is its stable key; everything a member reads (number, heading, text) lives
+on a dated `RuleVersion`. Versions are history: the ORM refuses to change or delete them and,
+on PostgreSQL, so does a trigger (see migration 0002).
+"""
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+key_validator = RegexValidator(
+    KEY_PATTERN,
+    "Use lower-case letters, digits and single hyphens only (for example c4-ii-2-b-i).",
+)
+
+
+class ImmutableVersionError(Exception):
+    """Raised when code tries to change or delete a rule version or its parameter values."""
+
+
+class Rulebook(models.Model):
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        help_text="Short name used in every address, for example 'labour'. Never changes.",
+    )
+    title = models.CharField(max_length=200, help_text="Full title, e.g. 'Labour Party Rule Book'.")
+    description = models.TextField(blank=True, help_text="Shown under the title on the contents.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("rulebook:contents", kwargs={"rulebook": self.slug})
+
+
+class RuleQuerySet(models.QuerySet):
+    def in_document_order(self):
+        return self.order_by("position")
+
+
+class Rule(models.Model):
+    """One provision (chapter, clause, sub-clause …) identified by a key that never changes."""
+
+    rulebook = models.ForeignKey(Rulebook, on_delete=models.PROTECT, related_name="rules")
+    key = models.CharField(
+        max_length=100,
+        validators=[key_validator],
+        help_text="Stable key, never changed even when the rule is renumbered or moved.",
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The chapter or clause this rule sits in; empty for a chapter.",
+    )
+    position = models.PositiveIntegerField(
+        help_text="Place in document order across the whole rule book (parents before children)."
+    )
+
+    objects = RuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["rulebook", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["rulebook", "key"], name="rulebook_rule_key_unique"),
+        ]
+        indexes = [models.Index(fields=["rulebook", "position"], name="rulebook_rule_order_idx")]
+
+    def __str__(self):
+        return self.key
+
+    def get_absolute_url(self):
+        return reverse("rulebook:rule", kwargs={"rulebook": self.rulebook.slug, "key": self.key})
+
+
+class RuleVersionQuerySet(models.QuerySet):
+    """Reads of version history. Writes other than inserts are refused: history is immutable."""
+
+    def in_force(self, *, on):
+        """The one version of each rule in force on `on` (repeals included: filter them out)."""
+        superseded = RuleVersion.objects.filter(
+            rule=OuterRef("rule"),
+            effective_from__lte=on,
+            effective_from__gt=OuterRef("effective_from"),
+        )
+        return self.filter(effective_from__lte=on).exclude(Exists(superseded))
+
+    def pending(self, *, on):
+        """Versions already recorded on `on` that only take effect after it."""
+        return self.filter(effective_from__gt=on, created_at__date__lte=on)
+
+    def update(self, **kwargs):
+        raise ImmutableVersionError("Rule versions are immutable: record a new version instead.")
+
+    def delete(self):
+        raise ImmutableVersionError("Rule versions are immutable and cannot be deleted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ImmutableVersionError("Rule versions are immutable: record a new version instead.")
+
+    delete.queryset_only = True
+
+
+class RuleVersion(models.Model):
+    """What a rule said (number, heading, text) from `effective_from` until its next version."""
+
+    rule = models.ForeignKey(Rule, on_delete=models.PROTECT, related_name="versions")
+    seq = models.PositiveIntegerField(
+        "version",
+        help_text="1 for the rule's first version, then 2, 3 … in date order. Used in permalinks.",
+    )
+    number = models.CharField(
+        max_length=60,
+        blank=True,
+        help_text="Citation label at that time, e.g. 4.II.2.B.i. Empty only for a repeal.",
+    )
+    heading = models.CharField(max_length=300, blank=True)
+    text = models.TextField(blank=True)
+    effective_from = models.DateField(
+        help_text="The day this version takes effect. Later than every earlier version's date."
+    )
+    repealed = models.BooleanField(
+        default=False, help_text="This version repeals the rule: no number, heading or text."
+    )
+    note = models.TextField(
+        blank=True,
+        help_text="Where the text comes from, e.g. 'reconstructed from LabourList, 2021-09'.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = RuleVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["rule", "seq"]
+        get_latest_by = "seq"
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "seq"], name="rulebook_version_seq_unique"),
+            models.UniqueConstraint(
+                fields=["rule", "effective_from"], name="rulebook_version_date_unique"
+            ),
+            models.CheckConstraint(condition=Q(seq__gte=1), name="rulebook_version_seq_positive"),
+            models.CheckConstraint(
+                condition=Q(repealed=True) | ~Q(number=""),
+                name="rulebook_version_number_required",
+            ),
+            models.CheckConstraint(
+                condition=Q(repealed=False) | Q(number="", heading="", text=""),
+                name="rulebook_version_repeal_is_empty",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["rule", "effective_from"], name="rulebook_version_date_idx"),
+        ]
+
+    def __str__(self):
+        label = "repealed" if self.repealed else self.number
+        return f"{self.rule.key} v{self.seq} ({label}, from {self.effective_from})"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableVersionError(
+                "Rule versions are immutable: record a new version instead."
+            )
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(
+            "rulebook:version",
+            kwargs={"rulebook": self.rule.rulebook.slug, "key": self.rule.key, "seq": self.seq},
+        )
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableVersionError("Rule versions are immutable and cannot be deleted.")
+
+
+class Parameter(models.Model):
+    """A machine-readable value stated by rule versions, e.g. a nomination threshold."""
+
+    rulebook = models.ForeignKey(Rulebook, on_delete=models.PROTECT, related_name="parameters")
+    key = models.CharField(
+        max_length=100,
+        validators=[RegexValidator(r"^[a-z][a-z0-9_]*$", "Use lower_case_with_underscores.")],
+        help_text="Stable key, e.g. leader_nomination_mp_threshold.",
+    )
+    label = models.CharField(max_length=200, blank=True)
+    unit = models.CharField(max_length=20, blank=True, help_text="For example % or members.")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["rulebook", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["rulebook", "key"], name="rulebook_parameter_unique"),
+        ]
+
+    def __str__(self):
+        return self.label or self.key
+
+    def get_absolute_url(self):
+        return reverse(
+            "rulebook:parameter", kwargs={"rulebook": self.rulebook.slug, "key": self.key}
+        )
+
+
+class ParameterValueQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ImmutableVersionError("Parameter values belong to an immutable rule version.")
+
+    def delete(self):
+        raise ImmutableVersionError("Parameter values belong to an immutable rule version.")
+
+    delete.queryset_only = True
+
+
+class ParameterValue(models.Model):
+    version = models.ForeignKey(
+        RuleVersion, on_delete=models.PROTECT, related_name="parameter_values"
+    )
+    parameter = models.ForeignKey(Parameter, on_delete=models.PROTECT, related_name="values")
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+
+    objects = ParameterValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["parameter", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "parameter"], name="rulebook_parameter_value_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.parameter.key} = {self.value}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableVersionError("Parameter values belong to an immutable rule version.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableVersionError("Parameter values belong to an immutable rule version.")
+
+
+class AuditEntry(models.Model):
+    """Who did what, when: written by every service that changes the record."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(max_length=60, help_text="e.g. proposal.submit, rulebook.import")
+    subject = models.CharField(max_length=300, help_text="What it was done to, as text.")
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject}"

@@ -1,0 +1,199 @@
+"""Reads across the rule book: the book on a date, changes between dates, parameter timelines.
+
+Each function runs a fixed number of SQL queries whatever the size of the rule book; the tests
+pin those numbers. Text comparison itself is pure work done by `rulebook.diff`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from rulebook.models import Parameter, ParameterValue, Rule, Rulebook, RuleVersion
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One rule as it stands on a date, with its depth in the tree (0 for a chapter)."""
+
+    rule: Rule
+    version: RuleVersion
+    depth: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    rulebook: Rulebook
+    on: datetime.date
+    entries: list[Entry]
+    pending: list[RuleVersion] = field(default_factory=list)
+
+    def __len__(self):
+        return len(self.entries)
+
+
+def _versions_with_parameters(qs):
+    return qs.select_related("rule").prefetch_related(
+        Prefetch(
+            "parameter_values",
+            queryset=ParameterValue.objects.select_related("parameter").order_by("parameter__key"),
+        )
+    )
+
+
+def versions_in_force(*, rulebook: Rulebook, on: datetime.date) -> dict[int, RuleVersion]:
+    """The version in force on `on` for every rule that has one (repeals included), by rule id."""
+    qs = _versions_with_parameters(
+        RuleVersion.objects.filter(rule__rulebook=rulebook).in_force(on=on)
+    )
+    return {v.rule_id: v for v in qs}
+
+
+def rulebook_at(*, rulebook: Rulebook, on: datetime.date) -> Snapshot:
+    """The rule book as in force on `on`, in document order; repealed rules left out.
+
+    Versions already recorded that take effect later are listed as pending. Three queries
+    (rules, versions in force, their parameters) plus one for pending changes.
+    """
+    rules = list(Rule.objects.filter(rulebook=rulebook).in_document_order())
+    in_force = versions_in_force(rulebook=rulebook, on=on)
+    depth: dict[int, int] = {}
+    entries = []
+    for rule in rules:
+        depth[rule.pk] = depth.get(rule.parent_id, -1) + 1 if rule.parent_id else 0
+        version = in_force.get(rule.pk)
+        if version is None or version.repealed:
+            continue
+        version.rule = rule  # share the instance so templates reach rule.parent_id etc.
+        entries.append(Entry(rule=rule, version=version, depth=depth[rule.pk]))
+    pending = list(
+        RuleVersion.objects.filter(rule__rulebook=rulebook)
+        .pending(on=on)
+        .select_related("rule")
+        .order_by("effective_from", "rule__position")
+    )
+    return Snapshot(rulebook=rulebook, on=on, entries=entries, pending=pending)
+
+
+@dataclass(frozen=True)
+class Change:
+    """How one rule differs between two dates."""
+
+    kind: str  # "added" | "repealed" | "changed" | "renumbered"
+    rule: Rule
+    before: RuleVersion | None
+    after: RuleVersion | None
+
+    @property
+    def text_changed(self) -> bool:
+        return bool(self.before and self.after) and (
+            self.before.text != self.after.text or self.before.heading != self.after.heading
+        )
+
+    @property
+    def renumbered(self) -> bool:
+        return bool(self.before and self.after) and self.before.number != self.after.number
+
+
+@dataclass(frozen=True)
+class Changes:
+    rulebook: Rulebook
+    start: datetime.date
+    end: datetime.date
+    items: list[Change]
+
+    def of_kind(self, kind: str) -> list[Change]:
+        return [c for c in self.items if c.kind == kind]
+
+    @property
+    def added(self):
+        return self.of_kind("added")
+
+    @property
+    def repealed(self):
+        return self.of_kind("repealed")
+
+    @property
+    def changed(self):
+        return [c for c in self.items if c.kind == "changed"]
+
+    @property
+    def renumbered(self):
+        return [c for c in self.items if c.renumbered]
+
+
+def rulebook_changes(*, rulebook: Rulebook, start: datetime.date, end: datetime.date) -> Changes:
+    """What changed in the whole rule book between `start` and `end` (start <= end).
+
+    A rule is *added* if it is in force at `end` but not at `start`, *repealed* the other way
+    round, *changed* if its text or heading differs, and *renumbered* if only its number does
+    (a changed rule may be renumbered too: see `Change.renumbered`). Document order.
+    """
+    if start > end:
+        raise ValueError("The start date must not be after the end date.")
+    rules = list(Rule.objects.filter(rulebook=rulebook).in_document_order())
+    before = versions_in_force(rulebook=rulebook, on=start)
+    after = versions_in_force(rulebook=rulebook, on=end)
+    items = []
+    for rule in rules:
+        a = before.get(rule.pk)
+        b = after.get(rule.pk)
+        a = None if a is None or a.repealed else a
+        b = None if b is None or b.repealed else b
+        if a is None and b is None:
+            continue
+        if a is None:
+            kind = "added"
+        elif b is None:
+            kind = "repealed"
+        elif a.pk == b.pk:
+            continue
+        elif a.text != b.text or a.heading != b.heading:
+            kind = "changed"
+        elif a.number != b.number:
+            kind = "renumbered"
+        else:
+            continue  # a new version identical in wording, e.g. a note-only correction
+        items.append(Change(kind=kind, rule=rule, before=a, after=b))
+    return Changes(rulebook=rulebook, start=start, end=end, items=items)
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    effective_from: datetime.date
+    until: datetime.date | None
+    value: Decimal | None
+    version: RuleVersion
+
+
+def parameter_timeline(*, parameter: Parameter) -> list[TimelinePoint]:
+    """The parameter's value over time, from the versions of every rule that states it.
+
+    A point ends when the stating rule gets a new version; if that version no longer states
+    the parameter (or repeals the rule) a point with value None marks the gap. Two queries.
+    """
+    stated = list(
+        ParameterValue.objects.filter(parameter=parameter).select_related("version__rule")
+    )
+    rule_ids = {pv.version.rule_id for pv in stated}
+    values = {pv.version_id: pv.value for pv in stated}
+    versions = RuleVersion.objects.filter(rule_id__in=rule_ids).order_by("effective_from", "seq")
+    points: list[TimelinePoint] = []
+    versions = list(versions.select_related("rule"))
+    for index, version in enumerate(versions):
+        following = next((v for v in versions[index + 1 :] if v.rule_id == version.rule_id), None)
+        value = values.get(version.pk)
+        if value is None and not points:
+            continue
+        points.append(
+            TimelinePoint(
+                effective_from=version.effective_from,
+                until=following.effective_from if following else None,
+                value=value,
+                version=version,
+            )
+        )
+    return points

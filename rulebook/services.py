@@ -1,0 +1,139 @@
+"""Writes to the rule book. Each is atomic and validating; none edits a version in place."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+
+from rulebook.models import AuditEntry, Parameter, ParameterValue, Rule, Rulebook, RuleVersion
+
+
+def audit_record(*, action: str, subject: str, by=None, data: dict | None = None) -> AuditEntry:
+    return AuditEntry.objects.create(action=action, subject=subject, actor=by, data=data or {})
+
+
+def rule_create(
+    *,
+    rulebook: Rulebook,
+    key: str,
+    parent: Rule | None = None,
+    after: Rule | None = None,
+) -> Rule:
+    """Place a new rule in the tree.
+
+    Steps: validate the key and the placement; find its document position (right after
+    `after` and that rule's descendants, or as the last child of `parent`, or at the end of
+    the book); shift the rules below it down by one; insert it.
+    """
+    if parent is not None and parent.rulebook_id != rulebook.pk:
+        raise ValidationError({"parent": f"Rule {parent.key} belongs to another rule book."})
+    if after is not None:
+        if after.rulebook_id != rulebook.pk:
+            raise ValidationError({"after": f"Rule {after.key} belongs to another rule book."})
+        if after.parent_id != (parent.pk if parent else None):
+            raise ValidationError(
+                {
+                    "after": f"Rule {after.key} is not a child of "
+                    f"{parent.key if parent else 'the top level'}."
+                }
+            )
+    rule = Rule(rulebook=rulebook, key=key, parent=parent, position=0)
+    rule.full_clean(exclude=["position"])
+    with transaction.atomic():
+        anchor = after or parent
+        if anchor is None:
+            position = (
+                Rule.objects.filter(rulebook=rulebook).aggregate(m=Max("position"))["m"] or 0
+            ) + 1
+        else:
+            position = _end_of_subtree(anchor) + 1
+        Rule.objects.filter(rulebook=rulebook, position__gte=position).update(
+            position=F("position") + 1
+        )
+        rule.position = position
+        rule.save()
+    return rule
+
+
+def _end_of_subtree(rule: Rule) -> int:
+    """The position of the last descendant of `rule` (or its own position)."""
+    siblings_after = Rule.objects.filter(
+        rulebook_id=rule.rulebook_id, parent_id=rule.parent_id, position__gt=rule.position
+    ).order_by("position")
+    next_sibling = siblings_after.values_list("position", flat=True).first()
+    if next_sibling is not None:
+        return next_sibling - 1
+    # No later sibling: the subtree runs until the next rule that is not a descendant.
+    if rule.parent_id is None:
+        last = Rule.objects.filter(rulebook_id=rule.rulebook_id).aggregate(m=Max("position"))["m"]
+        return last or rule.position
+    return _end_of_subtree(rule.parent)
+
+
+def version_create(
+    *,
+    rule: Rule,
+    effective_from: datetime.date,
+    number: str = "",
+    heading: str = "",
+    text: str = "",
+    repealed: bool = False,
+    note: str = "",
+    parameters: dict[str, Decimal | int | float] | None = None,
+    by=None,
+) -> RuleVersion:
+    """Record the next version of `rule`.
+
+    Steps: lock the rule row so that concurrent writers queue; check the new version takes
+    effect after the latest one; validate; insert it with the next sequence number and its
+    parameter values. The database re-checks the order (migration 0002).
+    """
+    parameters = parameters or {}
+    with transaction.atomic():
+        Rule.objects.select_for_update().filter(pk=rule.pk).get()
+        last = rule.versions.order_by("-seq").first()
+        if last is not None and effective_from <= last.effective_from:
+            raise ValidationError(
+                {
+                    "effective_from": (
+                        f"Rule {rule.key} already has version {last.seq} taking effect on "
+                        f"{last.effective_from.isoformat()}; a new version must take effect later."
+                    )
+                }
+            )
+        if last is not None and last.repealed and repealed:
+            raise ValidationError({"repealed": f"Rule {rule.key} is already repealed."})
+        if last is None and repealed:
+            raise ValidationError({"repealed": f"Rule {rule.key} has no version to repeal."})
+        version = RuleVersion(
+            rule=rule,
+            seq=(last.seq + 1) if last else 1,
+            number=number,
+            heading=heading,
+            text=text,
+            effective_from=effective_from,
+            repealed=repealed,
+            note=note,
+            created_by=by,
+        )
+        version.full_clean(validate_unique=False, validate_constraints=True)
+        version.save()
+        if parameters:
+            known = {
+                p.key: p
+                for p in Parameter.objects.filter(rulebook_id=rule.rulebook_id, key__in=parameters)
+            }
+            missing = sorted(set(parameters) - set(known))
+            if missing:
+                raise ValidationError(
+                    {"parameters": "Unknown parameter(s) for this rule book: " + ", ".join(missing)}
+                )
+            ParameterValue.objects.bulk_create(
+                ParameterValue(version=version, parameter=known[key], value=Decimal(str(value)))
+                for key, value in sorted(parameters.items())
+            )
+    return version

@@ -1,0 +1,140 @@
+"""The rule book as in force on any date, in document order, in a constant number of queries."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from rulebook.models import Rule, RuleVersion
+from rulebook.selectors import rulebook_at
+from rulebook.services import rule_create
+from tests.factories import RulebookFactory, add_version
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date.fromisoformat
+
+
+@pytest.fixture
+def club():
+    """A small club's standing orders with a renumbering, a repeal and a future change."""
+    book = RulebookFactory(slug="club")
+    ch1 = rule_create(rulebook=book, key="ch1")
+    ch2 = rule_create(rulebook=book, key="ch2")
+    dues = rule_create(rulebook=book, key="dues", parent=ch1)
+    quorum = rule_create(rulebook=book, key="quorum", parent=ch1, after=dues)
+    # Inserted between ch1's children and ch2 in document order, though created last.
+    officers = rule_create(rulebook=book, key="officers", parent=ch1)
+    add_version(ch1, "2010-01-01", "", number="1", heading="Membership")
+    add_version(ch2, "2010-01-01", "", number="2", heading="Meetings")
+    add_version(dues, "2010-01-01", "Dues are £5.", number="1.1")
+    add_version(dues, "2015-06-01", "Dues are £10.", number="1.1")
+    add_version(quorum, "2010-01-01", "Quorum is 5.", number="1.2")
+    add_version(quorum, "2012-01-01", "Quorum is 5 members.", number="1.3")
+    add_version(quorum, "2020-01-01", repealed=True)
+    add_version(officers, "2013-01-01", "There shall be a chair.", number="1.4")
+    future = timezone.localdate() + datetime.timedelta(days=30)
+    add_version(dues, future, "Dues are £12.", number="1.1")
+    return book
+
+
+def keys(snapshot):
+    return [e.rule.key for e in snapshot.entries]
+
+
+def test_rules_not_yet_made_are_absent_and_the_order_is_the_document_order(club):
+    snapshot = rulebook_at(rulebook=club, on=D("2011-01-01"))
+    assert keys(snapshot) == ["ch1", "dues", "quorum", "ch2"]
+    assert [e.depth for e in snapshot.entries] == [0, 1, 1, 0]
+    assert keys(rulebook_at(rulebook=club, on=D("2014-01-01"))) == [
+        "ch1",
+        "dues",
+        "quorum",
+        "officers",
+        "ch2",
+    ]
+
+
+def test_each_rule_shows_the_version_in_force_on_the_date(club):
+    texts = {
+        e.rule.key: e.version.text for e in rulebook_at(rulebook=club, on=D("2015-05-31")).entries
+    }
+    assert texts["dues"] == "Dues are £5."
+    assert texts["quorum"] == "Quorum is 5 members."
+    on_the_day = rulebook_at(rulebook=club, on=D("2015-06-01"))
+    assert {e.rule.key: e.version.text for e in on_the_day.entries}["dues"] == "Dues are £10."
+
+
+def test_renumbered_rules_carry_their_number_of_the_time(club):
+    def numbers(on):
+        return {e.rule.key: e.version.number for e in rulebook_at(rulebook=club, on=on).entries}
+
+    assert numbers(D("2011-06-01"))["quorum"] == "1.2"
+    assert numbers(D("2012-06-01"))["quorum"] == "1.3"
+
+
+def test_repealed_rules_are_left_out(club):
+    assert "quorum" in keys(rulebook_at(rulebook=club, on=D("2019-12-31")))
+    assert "quorum" not in keys(rulebook_at(rulebook=club, on=D("2020-01-01")))
+
+
+def test_adopted_changes_not_yet_in_force_are_reported_as_pending(club):
+    today = rulebook_at(rulebook=club, on=timezone.localdate())
+    assert {e.rule.key: e.version.text for e in today.entries}["dues"] == "Dues are £10."
+    assert [(v.rule.key, v.text) for v in today.pending] == [("dues", "Dues are £12.")]
+    later = rulebook_at(rulebook=club, on=timezone.localdate() + datetime.timedelta(days=31))
+    assert later.pending == []
+    assert {e.rule.key: e.version.text for e in later.entries}["dues"] == "Dues are £12."
+
+
+def test_a_past_date_reports_nothing_pending_that_was_recorded_later(club):
+    assert rulebook_at(rulebook=club, on=D("2014-01-01")).pending == []
+
+
+def test_in_force_queryset_picks_one_version_per_rule(club):
+    versions = RuleVersion.objects.filter(rule__rulebook=club).in_force(on=D("2016-01-01"))
+    assert sorted(v.rule.key for v in versions) == ["ch1", "ch2", "dues", "officers", "quorum"]
+
+
+def _build_book(size):
+    book = RulebookFactory(slug=f"big-{size}")
+    chapters = max(1, size // 10)
+    rules = []
+    position = 0
+    for c in range(chapters):
+        position += 1
+        chapter = Rule(rulebook=book, key=f"c{c}", position=position)
+        rules.append(chapter)
+    Rule.objects.bulk_create(rules)
+    children = []
+    for i in range(size - chapters):
+        position += 1
+        children.append(
+            Rule(rulebook=book, key=f"r{i}", position=position, parent=rules[i % chapters])
+        )
+    Rule.objects.bulk_create(children)
+    versions = []
+    for rule in Rule.objects.filter(rulebook=book):
+        versions.append(
+            RuleVersion(
+                rule=rule, seq=1, number=rule.key, text="old", effective_from=D("2010-01-01")
+            )
+        )
+        versions.append(
+            RuleVersion(
+                rule=rule, seq=2, number=rule.key, text="new", effective_from=D("2015-01-01")
+            )
+        )
+    RuleVersion.objects.bulk_create(versions)
+    return book
+
+
+@pytest.mark.parametrize("size", [10, 1000])
+def test_the_rule_book_on_a_date_takes_a_constant_number_of_queries(
+    size, django_assert_num_queries
+):
+    book = _build_book(size)
+    with django_assert_num_queries(4):
+        snapshot = rulebook_at(rulebook=book, on=D("2016-01-01"))
+    assert len(snapshot.entries) == size
+    assert {e.version.text for e in snapshot.entries} == {"new"}
