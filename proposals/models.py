@@ -156,6 +156,9 @@ class Proposal(models.Model):
 
     class Meta:
         ordering = ["rulebook", "-conference_year", "reference"]
+        permissions = [
+            ("adopt_proposal", "Can adopt a carried proposal, creating rule versions"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["rulebook", "reference"], name="proposals_proposal_reference_unique"
