@@ -3,9 +3,9 @@ measured in the same run (absolute numbers vary from machine to machine; ratios 
 
 - Diff engine: `bench/bench_diff.py` (Myers vs difflib measured side by side).
 - Pages and API: a generated rule book of N rules (default 1,000) with three versions each in
-  a throw-away database (SQLite in a temp folder, or BENCH_DATABASE_URL: an EMPTY database); each page's
-  median latency is reported against `/healthz`, which does no database work, and the rule
-  book on a date against reading the same number of rows with a bare queryset.
+  a throw-away database (SQLite in a temp folder, or BENCH_DATABASE_URL naming an EMPTY
+  database); each page's median latency is reported against `/healthz`, which does no
+  database work, and the rule book on a date against a bare read of as many rows.
 """
 
 import os
