@@ -1,35 +1,46 @@
 """Word-level diff of two rule texts: operations, inline HTML, side by side, unified text.
 
 Pure Python over strings, no ORM. Diffs are computed per rule text, never over a whole book.
+One module on purpose, although past 400 lines: tokeniser, matcher and renderers share the
+token and segment conventions, and callers import only the public names at the top.
 
-Algorithm, chosen by measurement (`python bench/bench_diff.py`, CPython 3.11, one core of the
-development machine; median per call, tokenising and building the ops included):
+Algorithm, chosen by measurement (`python bench/bench_diff.py`; CPython 3.11, median CPU time
+per call including tokenising and building the ops, then the changed tokens in the diff;
+"2.6x" is difflib's time over diff_words'). Measured on a shared 2-core VM under a load
+average of ~12, so absolute times are inflated; the ratios, from one run, are the stable part:
 
-    500-word rule, 5 small edits     Myers 172 us   difflib autojunk=False 818 us (4.8x slower)
-                                                    difflib autojunk=True  638 us (3.7x slower)
-    changed tokens in the result     Myers 14       difflib (either)       14
-    500 words vs unrelated 500       Myers 5.5 ms   difflib autojunk=False 21 ms
-    3,000-word rule, 40 edits        Myers 1.4 ms   difflib autojunk=False 26 ms
+    case                          diff_words         difflib autojunk=False  autojunk=True
+    500 words, 5 small edits      0.87 ms, 13        2.2 ms (2.6x), 13       1.7 ms, 13
+    500 vs an unrelated 500       5.3 ms, 1,054      3.2 ms (0.6x), 1,034    2.7 ms, 1,042
+    500 vs 500, same vocabulary   6.5 ms, 990        5.1 ms (0.8x), 1,002    2.9 ms, 1,048
+    3,000 words, 40 small edits   6.6 ms, 99         64 ms (9.7x), 97        40 ms, 97
+    3,000 words, 300 small edits  20 ms, 680         96 ms (4.9x), 668       73 ms, 684
 
-So: Myers' O(ND) greedy algorithm (E. Myers, "An O(ND) Difference Algorithm and Its
-Variations", Algorithmica 1986) on interned tokens after trimming the common prefix and
-suffix. Its cost grows with D squared, so it gives up past `_MYERS_COST`; the rest is split at
-tokens that occur exactly once on each side (patience diff, as in `git diff --patience`) and
-the gaps between those anchors get Myers again under a shared budget; a gap that still does
-not fit is shown as replaced. Finally, short equal runs squeezed between larger changes are
-folded into the change ("semantic cleanup", after Neil Fraser's diff-match-patch), so two
-unrelated sentences read as one deletion and one insertion rather than a comb of "the".
+So: E. Myers' greedy O(ND) algorithm ("An O(ND) Difference Algorithm and Its Variations",
+Algorithmica 1, 1986) after trimming the common prefix and suffix. Its cost grows with D
+squared, so it gives up past `_MYERS_COST`; the rest is split at words that occur exactly
+once on each side (patience diff, as `git diff --patience`), the gaps between those anchors
+get Myers again under a shared budget, then unique runs of 2, 4 or 8 words serve as anchors;
+a gap with none is shown as replaced. That bounds the worst case: two unrelated texts of the
+maximum size take well under a second. difflib is only used for the line-level unified view.
+
+Readability: tokens are aligned by their words, and a change of the whitespace after a word
+shows as a change of that whitespace alone. An equal run squeezed between two replacements,
+with no more words than their shorter sides, is folded into them (after the "semantic
+cleanup" of N. Fraser's diff-match-patch), so a rewritten sentence reads as one deletion and
+one insertion, not a comb of kept "the"s. Text shared by both ends of a replacement is moved
+out of it at word edges, so "PLP." -> "PLP and MEPs." shows only " and MEPs" inserted.
 """
 
 from __future__ import annotations
 
 import difflib
 import html
-import os
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cached_property
 from itertools import zip_longest
 
@@ -38,17 +49,25 @@ MAX_DIFF_CHARS = 200_000
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
 KINDS = frozenset({EQUAL, INSERT, DELETE})
 
-# Myers gives up after this many (d, k) steps: about D = 200, ~8 ms on the development machine.
-_MYERS_COST = 20_000
-# Steps shared by all the gaps between patience anchors once Myers has given up.
+# Myers gives up after this many (d, k) steps, about D = 100 (some 100 changed words), ~2 ms.
+# Lower or higher caps gave the same diffs on the benchmark texts, higher ones slower.
+_MYERS_COST = 5_000
+# Past D = 10 Myers checks that the texts have enough words in common to finish within its
+# cap; texts that do not (a clause replaced by another) go on to the fallback at once.
+_MYERS_CHECK_D = 10
+# Steps shared by the gaps between patience anchors. Below ~20,000, long texts with a small
+# vocabulary and many edits came out up to 4x larger than the shortest diff (measured).
 _GAP_COST = 20_000
 
 # A token is a word with the whitespace after it. Words keep internal joiners, so "4.II.2.B.i",
 # "1,000", "co-operate" and "member's" stay whole; any other punctuation mark is a token of its
 # own. That way "15 per cent" -> "10 per cent" changes only "15", "15%" -> "10%" only the
 # number, and "threshold." -> "threshold;" only the mark. Leading whitespace is its own token.
-_TOKEN = re.compile(r"\s+|[\w\u0300-\u036f]+(?:[.,:'’/-][\w\u0300-\u036f]+)*\s*|[^\w\s]\s*")
-_WORD_CHAR = re.compile(r"[\w\u0300-\u036f]")
+# Word characters include combining accents, so decomposed "e\u0301" stays one word. The
+# possessive quantifiers only save backtracking (measured: 15% faster tokenising).
+_W = r"[\w\u0300-\u036f]"
+_TOKEN = re.compile(rf"\s++|{_W}++(?:[.,:'\u2019/-]{_W}++)*+\s*+|[^\w\s]\s*+")
+_WORD_CHAR = re.compile(_W)
 # Units of the unified diff: lines, further cut after sentence or clause punctuation.
 _UNIT_END = re.compile(r"(?<=[.!?;:])\s+|\n")
 
@@ -60,6 +79,9 @@ class DiffInputTooLarge(ValueError):
         super().__init__(f"text is {length:,} characters; diffs are limited to {limit:,}")
         self.length = length
         self.limit = limit
+
+    def __reduce__(self):  # pickles (e.g. through a task queue) with its real arguments
+        return type(self), (self.length, self.limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +117,7 @@ class DiffStats:
     words_unchanged: int
 
     def as_dict(self) -> dict[str, int]:
-        return {
-            "words_added": self.words_added,
-            "words_removed": self.words_removed,
-            "words_unchanged": self.words_unchanged,
-        }
+        return asdict(self)
 
 
 def tokenize(text: str) -> list[str]:
@@ -110,7 +128,9 @@ def diff_words(a: str, b: str) -> list[Op]:
     """The word diff from A to B: a replacement is a delete followed by an insert."""
     _check_size(a, b)
     ta, tb = tokenize(a), tokenize(b)
-    return _to_ops(_cleanup(_segments(ta, tb, _matching_blocks(ta, tb))))
+    # Tokens are aligned by their words; _segments then shows changed whitespace as a change.
+    blocks = _matching_blocks(_words(ta), _words(tb))
+    return _to_ops(_cleanup(_segments(ta, tb, blocks)))
 
 
 def apply_ops(a: str, ops: Iterable[Op]) -> str:
@@ -171,9 +191,10 @@ def unified(a: str, b: str, *, from_label: str = "a", to_label: str = "b", conte
     """A `diff -u` style diff in which each line is a sentence or clause.
 
     Rule texts are often one long paragraph, so whole lines would make a one-word change show
-    the whole rule twice. Lines are therefore cut after ". ", "; ", ": ", "? " and "! " too:
-    each unit is short enough to spot the change, and stable under edits elsewhere, which
-    fixed-width wrapping is not. Trailing whitespace of a unit is not shown or compared.
+    the whole rule twice. Lines are therefore cut after ". ", "; ", ": ", "? " and "! " too,
+    unless fewer than three words precede the mark (a label like "B." or "4.II."): each unit
+    is short enough to spot the change, and stable under edits elsewhere, which fixed-width
+    wrapping is not. Trailing whitespace of a unit is not shown or compared.
     """
     _check_size(a, b)
     lines = difflib.unified_diff(
@@ -184,9 +205,10 @@ def unified(a: str, b: str, *, from_label: str = "a", to_label: str = "b", conte
 
 
 def diff_stats(ops: Iterable[Op]) -> DiffStats:
+    """Words added, removed and kept; a word has a letter or digit, so marks do not count."""
     counts = dict.fromkeys(KINDS, 0)
     for op in ops:
-        counts[op.kind] += sum(1 for token in tokenize(op.text) if not token.isspace())
+        counts[op.kind] += sum(1 for token in tokenize(op.text) if _WORD_CHAR.search(token))
     return DiffStats(counts[INSERT], counts[DELETE], counts[EQUAL])
 
 
@@ -242,10 +264,12 @@ def _check_size(*texts: str) -> None:
             raise DiffInputTooLarge(len(text))
 
 
-def _matching_blocks(ta: list[str], tb: list[str]) -> list[Block]:
-    ids: dict[str, int] = {}
-    a = [ids.setdefault(token, len(ids)) for token in ta]
-    b = [ids.setdefault(token, len(ids)) for token in tb]
+def _words(tokens: list[str]) -> list[str]:
+    # Interning them too (sys.intern) made comparisons no faster than it cost: measured.
+    return list(map(str.rstrip, tokens))
+
+
+def _matching_blocks(a: list[str], b: list[str]) -> list[Block]:
     blocks: list[Block] = []
     alo, ahi, blo, bhi = _trim(a, b, 0, len(a), 0, len(b), blocks)
     if alo < ahi and blo < bhi:
@@ -286,22 +310,28 @@ def _myers(a, b, alo, ahi, blo, bhi, max_cost: int) -> tuple[list[Block] | None,
     cost = 0
     for d in range(max_d + 1):
         cost += d + 1
-        if cost > max_cost:
+        if cost > max_cost or (d == _MYERS_CHECK_D and _at_least_d(a, b) > max_d):
             break
         trace.append(v[:])
-        for k in range(-d, d + 1, 2):
-            if k == -d or (k != d and v[off + k - 1] < v[off + k + 1]):
-                x = v[off + k + 1]
+        for at in range(off - d, off + d + 1, 2):  # at = off + k, for diagonals k = x - y
+            if at == off - d or (at != off + d and v[at - 1] < v[at + 1]):
+                x = v[at + 1]
             else:
-                x = v[off + k - 1] + 1
-            y = x - k
+                x = v[at - 1] + 1
+            y = x - at + off
             while x < n and y < m and a[x] == b[y]:
                 x += 1
                 y += 1
-            v[off + k] = x
+            v[at] = x
             if x >= n and y >= m:
                 return _backtrack(trace, off, n, m, alo, blo), cost
     return None, cost
+
+
+def _at_least_d(a: list[str], b: list[str]) -> int:
+    """A lower bound on the edit distance: words of either side that the other cannot match."""
+    common = (Counter(a) & Counter(b)).total()
+    return len(a) + len(b) - 2 * common
 
 
 def _backtrack(trace: list[list[int]], off: int, x: int, y: int, alo: int, blo: int) -> list[Block]:
@@ -322,36 +352,63 @@ def _backtrack(trace: list[list[int]], off: int, x: int, y: int, alo: int, blo: 
 
 
 def _patience(a, b, alo, ahi, blo, bhi, blocks: list[Block]) -> None:
-    """Anchor on tokens unique to both ranges, then diff the gaps between anchors."""
+    """Anchor on words unique to both ranges, then diff the gaps between anchors.
+
+    A gap with no unique word goes to Myers while the shared budget lasts. Failing that, runs
+    of 2, 4 or 8 words that are unique serve as anchors (long texts with a small vocabulary);
+    a gap with none of those either is shown as replaced.
+    """
     budget = _GAP_COST
     work = [(alo, ahi, blo, bhi)]
     while work:
         alo, ahi, blo, bhi = _trim(a, b, *work.pop(), blocks)
         if alo == ahi or blo == bhi:
             continue
-        anchors = _unique_anchors(a, b, alo, ahi, blo, bhi)
-        if anchors:
-            blocks.extend((i, j, 1) for i, j in anchors)
-            starts = [(alo, blo)] + [(i + 1, j + 1) for i, j in anchors]
-            ends = [*anchors, (ahi, bhi)]
-            work.extend((i0, i1, j0, j1) for (i0, j0), (i1, j1) in zip(starts, ends, strict=True))
-        elif budget > 0:
+        size, anchors = 1, _unique_anchors(a, b, alo, ahi, blo, bhi, 1)
+        if not anchors and set(a[alo:ahi]).isdisjoint(b[blo:bhi]):
+            continue
+        if not anchors and budget > 0:
             found, cost = _myers(a, b, alo, ahi, blo, bhi, budget)
             budget -= cost
-            blocks.extend(found or ())
+            if found is not None:
+                blocks.extend(found)
+                continue
+        while not anchors and size < min(ahi - alo, bhi - blo, 8):
+            size *= 2
+            anchors = _unique_anchors(a, b, alo, ahi, blo, bhi, size)
+        blocks.extend((i, j, size) for i, j in anchors)
+        starts = [(alo, blo)] + [(i + size, j + size) for i, j in anchors]
+        ends = [*anchors, (ahi, bhi)]
+        if anchors:
+            work.extend((i0, i1, j0, j1) for (i0, j0), (i1, j1) in zip(starts, ends, strict=True))
 
 
-def _unique_anchors(a, b, alo, ahi, blo, bhi) -> list[tuple[int, int]]:
-    """The longest run, in order on both sides, of tokens occurring once in each range."""
-    where_a: dict[int, int] = {}
-    for i in range(alo, ahi):
-        where_a[a[i]] = -1 if a[i] in where_a else i
-    where_b: dict[int, int] = {}
-    for j in range(blo, bhi):
-        where_b[b[j]] = -1 if b[j] in where_b else j
-    pairs = [(i, where_b.get(t, -1)) for t, i in where_a.items() if i >= 0]
-    pairs = sorted((i, j) for i, j in pairs if j >= 0)
-    # Longest increasing subsequence of j, by patience sorting.
+def _unique_anchors(a, b, alo, ahi, blo, bhi, size: int) -> list[tuple[int, int]]:
+    """Starts of the longest chain, in order on both sides and not overlapping, of runs of
+    `size` words that occur once in each range."""
+    runs_a, runs_b = _runs(a, alo, ahi, size), _runs(b, blo, bhi, size)
+    count_a, count_b = Counter(runs_a), Counter(runs_b)
+    where_b = {run: j for j, run in enumerate(runs_b, blo)}
+    pairs = [
+        (i, where_b[run])
+        for i, run in enumerate(runs_a, alo)
+        if count_a[run] == 1 and count_b.get(run) == 1
+    ]
+    chain: list[tuple[int, int]] = []
+    for i, j in _longest_increasing(pairs):
+        if not chain or (i >= chain[-1][0] + size and j >= chain[-1][1] + size):
+            chain.append((i, j))
+    return chain
+
+
+def _runs(seq: list[str], lo: int, hi: int, size: int) -> list:
+    if size == 1:
+        return seq[lo:hi]
+    return list(zip(*(seq[lo + shift : hi] for shift in range(size)), strict=False))
+
+
+def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest subsequence of pairs (sorted by i) whose j increase, by patience sorting."""
     tails: list[int] = []
     tail_at: list[int] = []
     back: list[int] = []
@@ -374,44 +431,72 @@ def _unique_anchors(a, b, alo, ahi, blo, bhi) -> list[tuple[int, int]]:
 
 # --- ops -----------------------------------------------------------------------------------
 
+
 def _segments(ta: list[str], tb: list[str], blocks: list[Block]) -> list[tuple[str, str, str]]:
-    """Alternating runs as (equal, deleted, inserted) triples, one side filled in."""
-    segments: list[tuple[str, str, str]] = []
+    """Alternating runs as (equal, deleted, inserted) triples: equal, or the other two, empty.
+
+    Matched tokens share their word but may differ in the whitespace after it: the word is
+    then equal and the whitespace a change of its own.
+    """
+    runs: list[tuple[list[str], list[str], list[str]]] = []  # pieces, joined once at the end
     i = j = 0
     for bi, bj, size in [*blocks, (len(ta), len(tb), 0)]:
-        if bi > i or bj > j:
-            segments.append(("", "".join(ta[i:bi]), "".join(tb[j:bj])))
-        if size:
-            text = "".join(ta[bi : bi + size])
-            if segments and segments[-1][0]:
-                text = segments.pop()[0] + text
-            segments.append((text, "", ""))
+        _add(runs, [], ta[i:bi], tb[j:bj])
+        same_a, same_b = ta[bi : bi + size], tb[bj : bj + size]
+        if same_a == same_b:
+            _add(runs, same_a, [], [])
+        else:
+            for x, y in zip(same_a, same_b, strict=True):
+                word = x if x == y else x.rstrip()
+                _add(runs, [word], [x[len(word) :]], [y[len(word) :]])
         i, j = bi + size, bj + size
-    return segments
+    return [
+        ("".join(equal), "".join(deleted), "".join(inserted)) for equal, deleted, inserted in runs
+    ]
+
+
+def _add(runs: list, equal: list[str], deleted: list[str], inserted: list[str]) -> None:
+    if "".join(equal):
+        if runs and runs[-1][0]:
+            runs[-1][0].extend(equal)
+        else:
+            runs.append((list(equal), [], []))
+    if "".join(deleted) or "".join(inserted):
+        if runs and not runs[-1][0]:
+            runs[-1][1].extend(deleted)
+            runs[-1][2].extend(inserted)
+        else:
+            runs.append(([], list(deleted), list(inserted)))
 
 
 def _cleanup(segments: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
-    """Fold an equal run into the changes around it when it is no longer than either of them."""
-    out: list[tuple[str, str, str]] = []
-    for segment in segments:
-        if not segment[0]:
-            _, deleted, inserted = segment
-            while len(out) >= 2 and out[-1][0] and not out[-2][0]:
-                if not _is_slight(out[-1][0], out[-2], segment):
-                    break
-                equal = out.pop()[0]
-                _, del_before, ins_before = out.pop()
-                deleted = del_before + equal + deleted
-                inserted = ins_before + equal + inserted
-                segment = ("", deleted, inserted)
-        out.append(segment)
-    return out
+    """Fold an equal run into the changes on both sides of it when it is slight next to them.
 
-
-def _is_slight(equal: str, before: tuple[str, str, str], after: tuple[str, str, str]) -> bool:
-    return len(equal) <= max(len(before[1]), len(before[2])) and len(equal) <= max(
-        len(after[1]), len(after[2])
-    )
+    diff-match-patch folds an equality no longer than the longer side of each change; at word
+    level that swallows a kept word between a deletion and an insertion. Counting words
+    against the shorter side keeps pure insertions and deletions apart, and still dissolves
+    the stray "the" and "shall" of a rewritten passage.
+    """
+    out: list[list] = []  # [equal, deleted pieces, inserted pieces, their word counts x3]
+    for equal, deleted, inserted in segments:
+        item = [
+            equal,
+            [deleted],
+            [inserted],
+            *(len(text.split()) for text in (equal, deleted, inserted)),
+        ]
+        while not equal and len(out) >= 2 and out[-1][0] and not out[-2][0]:
+            kept, before = out[-1], out[-2]
+            if kept[3] > min(before[4], before[5], item[4], item[5]):
+                break
+            del out[-2:]
+            before[1] += [kept[0], *item[1]]
+            before[2] += [kept[0], *item[2]]
+            before[4] += kept[3] + item[4]
+            before[5] += kept[3] + item[5]
+            item = before
+        out.append(item)
+    return [(item[0], "".join(item[1]), "".join(item[2])) for item in out]
 
 
 def _to_ops(segments: list[tuple[str, str, str]]) -> list[Op]:
@@ -438,11 +523,11 @@ def _shared_edges(deleted: str, inserted: str) -> tuple[str, str, str, str]:
     """
     if not deleted or not inserted:
         return "", deleted, inserted, ""
-    head = len(os.path.commonprefix([deleted, inserted]))
+    head = _common_prefix(deleted, inserted)
     while head and not (_word_edge(deleted, head) and _word_edge(inserted, head)):
         head -= 1
     rest_d, rest_i = deleted[head:], inserted[head:]
-    tail = len(os.path.commonprefix([rest_d[::-1], rest_i[::-1]]))
+    tail = _common_prefix(rest_d[::-1], rest_i[::-1])
     while tail and not (
         _word_edge(rest_d, len(rest_d) - tail) and _word_edge(rest_i, len(rest_i) - tail)
     ):
@@ -451,8 +536,17 @@ def _shared_edges(deleted: str, inserted: str) -> tuple[str, str, str, str]:
     return deleted[:head], rest_d[:cut_d], rest_i[:cut_i], rest_d[cut_d:]
 
 
+def _common_prefix(x: str, y: str) -> int:
+    for at, (p, q) in enumerate(zip(x, y, strict=False)):
+        if p != q:
+            return at
+    return min(len(x), len(y))
+
+
 def _word_edge(text: str, at: int) -> bool:
-    return at in (0, len(text)) or not (_WORD_CHAR.match(text, at - 1) and _WORD_CHAR.match(text, at))
+    return at in (0, len(text)) or not (
+        _WORD_CHAR.match(text, at - 1) and _WORD_CHAR.match(text, at)
+    )
 
 
 # --- rendering -----------------------------------------------------------------------------
@@ -515,6 +609,9 @@ def _units(text: str) -> list[str]:
     units: list[str] = []
     start = 0
     for match in _UNIT_END.finditer(text):
+        # A clause label such as "B." or "i." opens its sentence rather than being one.
+        if "\n" not in match.group() and len(text[start : match.start()].split()) < 3:
+            continue
         units.append(text[start : match.end()].rstrip())
         start = match.end()
     if start < len(text):
