@@ -253,7 +253,7 @@ class Amendment(models.Model):
     parameters = models.JSONField(
         default=dict,
         blank=True,
-        help_text='Parameter values the new text states, e.g. {"leader_nomination_mp_threshold": 20}.',
+        help_text='Parameter values the new text states, e.g. {"mp_threshold": 20}.',
     )
     produced_version = models.OneToOneField(
         RuleVersion,
@@ -463,7 +463,9 @@ class CardVoteSection(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.weight}%): {self.for_percent} – {self.against_percent}"
+        return (
+            f"{self.name} ({self.weight}%): {self.for_percent} for, {self.against_percent} against"
+        )
 
     @property
     def abstain_percent(self) -> Decimal:

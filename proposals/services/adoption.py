@@ -1,0 +1,187 @@
+"""Adoption: a carried proposal's amendments become new rule versions, all or nothing."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from proposals.models import Amendment, Proposal, Vote
+from proposals.services.common import (
+    as_date,
+    audit,
+    latest_version,
+    lock_proposal,
+    parameter_values,
+)
+from proposals.services.structure import rule_move
+from rulebook.models import Rule, Rulebook, RuleVersion
+from rulebook.services import rule_create, version_create
+
+Kind = Amendment.Kind
+Status = Proposal.Status
+
+
+class StaleAmendments(Exception):
+    """Adoption refused: these amendments were drafted against an older version of their
+    rule (or carry an unresolved rebase conflict). Nothing was applied; rebase them first."""
+
+    def __init__(self, amendments: list[Amendment]):
+        self.amendments = amendments
+        described = ", ".join(_describe(a) for a in amendments)
+        super().__init__(f"Rebase before adopting: {described}.")
+
+    @property
+    def ids(self) -> list[int]:
+        return [a.pk for a in self.amendments]
+
+
+def _describe(amendment: Amendment) -> str:
+    if amendment.conflict:
+        return f"amendment {amendment.pk} ({amendment.rule.key}) has an unresolved conflict"
+    return (
+        f"amendment {amendment.pk} was drafted against {amendment.rule.key} "
+        f"v{amendment.base_version.seq}, which is no longer the latest version"
+    )
+
+
+def proposal_adopt(
+    *,
+    proposal: Proposal,
+    effective_from: datetime.date,
+    by=None,
+    note: str = "",
+    adopted_on: datetime.date | None = None,
+) -> list[RuleVersion]:
+    """Apply a carried proposal: one new rule version per amendment, taking effect on
+    `effective_from`. Returns the new versions in amendment order.
+
+    Steps, in one transaction:
+    1. lock the proposal; it must be carried with a carried decision vote by a body entitled
+       to decide — or `by` is a superuser giving a `note` (consolidations, corrections), for
+       a draft, submitted or carried proposal;
+    2. lock the rule book row, then the affected rules in primary-key order, so concurrent
+       adoptions queue in one stable order instead of deadlocking;
+    3. re-check, under the locks, that no amendment is stale or conflicted; if any is, raise
+       StaleAmendments listing them, with nothing applied;
+    4. per amendment: amend → new version; insert → new rule then its first version;
+       repeal → repealing version; renumber → same text under the new number, moved if it
+       names a parent or sibling; link the version to its amendment;
+    5. mark the proposal adopted on `adopted_on` (default today); audit.
+    """
+    note = (note or "").strip()
+    effective_from = as_date(effective_from, "effective_from")
+    with transaction.atomic():
+        lock_proposal(proposal)
+        _check_entitled(proposal, by, note)
+        Rulebook.objects.select_for_update().filter(pk=proposal.rulebook_id).get()
+        amendments = list(
+            proposal.amendments.select_related("rule", "base_version", "parent", "after")
+        )
+        if not amendments:
+            raise ValidationError({"amendments": f"Proposal {proposal.reference} changes nothing."})
+        rule_ids = sorted({a.rule_id for a in amendments if a.rule_id})
+        list(Rule.objects.select_for_update().filter(pk__in=rule_ids).order_by("pk"))
+        blocked = [a for a in amendments if a.conflict or _stale_now(a)]
+        if blocked:
+            raise StaleAmendments(blocked)
+        versions = [_apply(a, proposal, effective_from, note, by) for a in amendments]
+        proposal.status = Status.ADOPTED
+        proposal.adopted_on = (
+            as_date(adopted_on, "adopted_on") if adopted_on else timezone.localdate()
+        )
+        proposal.adoption_note = note
+        proposal.save(update_fields=["status", "adopted_on", "adoption_note", "updated_at"])
+        audit(
+            "proposal.adopt",
+            proposal,
+            by,
+            effective_from=effective_from.isoformat(),
+            versions=[v.pk for v in versions],
+            note=note,
+        )
+    return versions
+
+
+def _check_entitled(proposal: Proposal, by, note: str) -> None:
+    if by is not None and by.is_superuser and note:
+        allowed = (Status.DRAFT, Status.SUBMITTED, Status.CARRIED)
+        if proposal.status not in allowed:
+            raise ValidationError(
+                {
+                    "status": f"Proposal {proposal.reference} is {proposal.status}; even with a "
+                    "note only a draft, submitted or carried proposal can be adopted."
+                }
+            )
+        return
+    if proposal.status != Status.CARRIED:
+        raise ValidationError(
+            {
+                "status": f"Proposal {proposal.reference} is {proposal.status}; only a carried "
+                "proposal can be adopted."
+            }
+        )
+    decided = proposal.votes.filter(
+        stage=Vote.Stage.DECISION, result=Vote.Result.CARRIED, body__decides=True
+    )
+    if not decided.exists():
+        raise ValidationError(
+            {
+                "status": f"Proposal {proposal.reference} has no carried decision vote by a body "
+                "entitled to decide; only a superuser, with a note, can adopt it."
+            }
+        )
+
+
+def _stale_now(amendment: Amendment) -> bool:
+    if amendment.base_version_id is None:
+        return False
+    return amendment.rule.versions.filter(seq__gt=amendment.base_version.seq).exists()
+
+
+def _apply(amendment: Amendment, proposal, effective_from, note, by) -> RuleVersion:
+    common = {"effective_from": effective_from, "note": note, "by": by}
+    rule = amendment.rule
+    if amendment.kind == Kind.INSERT:
+        try:
+            rule = rule_create(
+                rulebook=proposal.rulebook,
+                key=amendment.new_key,
+                parent=amendment.parent,
+                after=amendment.after,
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                {"amendments": [f"Inserting {amendment.new_key}: {m}" for m in error.messages]}
+            ) from None
+        amendment.rule = rule
+        fields = _wording(amendment, amendment.parameters)
+    elif amendment.kind == Kind.AMEND:
+        fields = _wording(amendment, amendment.parameters)
+    elif amendment.kind == Kind.REPEAL:
+        fields = {"repealed": True}
+    else:
+        current = latest_version(rule)
+        fields = {
+            "number": amendment.number,
+            "heading": current.heading,
+            "text": current.text,
+            "parameters": parameter_values(current),
+        }
+        if amendment.parent_id or amendment.after_id:
+            rule_move(rule=rule, parent=amendment.parent, after=amendment.after)
+    version = version_create(rule=rule, **fields, **common)
+    amendment.produced_version = version
+    amendment.save(update_fields=["rule", "produced_version"])
+    return version
+
+
+def _wording(amendment: Amendment, parameters: dict) -> dict:
+    return {
+        "number": amendment.number,
+        "heading": amendment.heading,
+        "text": amendment.text,
+        "parameters": parameters,
+    }

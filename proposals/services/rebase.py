@@ -1,0 +1,248 @@
+"""Rebasing: moving a stale amendment onto its rule's latest version by three-way merge.
+
+Decision: a conflicting rebase leaves `base_version` where it was (the version the proposed
+text was really drafted against) and records the version it failed to merge with in
+`conflict_version`, with the merge in `conflict_text` (conflict markers). Adoption is blocked
+until someone supplies the text (`amendment_resolve_conflict`, or `amendment_rebase` with
+`resolved_text`), which moves the base to `conflict_version`. Keeping the real base means a
+second rebase, if the rule moves on again meanwhile, still merges from the right ancestor.
+Nothing is ever resolved silently: number and heading are merged field by field, and a field
+changed on both sides differently is a conflict too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from proposals.models import Amendment, AmendmentRebase, Proposal
+from proposals.services.common import (
+    audit,
+    latest_version,
+    lock_proposal,
+    parameter_values,
+    require_status,
+)
+from rulebook.models import Rule, RuleVersion
+
+Kind = Amendment.Kind
+Outcome = AmendmentRebase.Outcome
+REBASABLE = (Proposal.Status.DRAFT, Proposal.Status.SUBMITTED, Proposal.Status.CARRIED)
+
+
+@dataclass(frozen=True)
+class RebaseResult:
+    """One amendment after a rebase, in the shape of the API's rebase answer."""
+
+    id: int
+    outcome: str  # "unchanged" | "clean" | "conflict" | "resolved"
+    conflict: bool
+    base_version: int | None
+    text: str
+    conflict_text: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def amendment_rebase(
+    *, amendment: Amendment, by=None, resolved_text: str | None = None
+) -> RebaseResult:
+    """Rebase one amendment onto its rule's latest version.
+
+    Steps: lock the proposal (draft, submitted or carried only) and the rule; nothing to do
+    for an insert or an amendment already on the latest version without a conflict; merge
+    base → latest with base → proposed (text with `rulebook.merge.merge3`, number and heading
+    field by field, parameters taken from the latest version if the amendment left them as
+    they were); a clean merge moves the base and takes the merged wording; a conflict is
+    recorded (see the module docstring) unless `resolved_text` settles it; audit.
+    """
+    with transaction.atomic():
+        lock_proposal(amendment.proposal)
+        require_status(amendment.proposal, REBASABLE, "rebased")
+        current = Amendment.objects.select_related("rule", "base_version").get(pk=amendment.pk)
+        outcome = _rebase(current, by, resolved_text)
+    amendment.refresh_from_db()
+    return _result(amendment, outcome)
+
+
+def _rebase(amendment: Amendment, by, resolved_text: str | None) -> str:
+    if amendment.kind == Kind.INSERT:
+        return "unchanged"
+    Rule.objects.select_for_update().filter(pk=amendment.rule_id).get()
+    target = latest_version(amendment.rule)
+    if not amendment.conflict and target.pk == amendment.base_version_id:
+        return "unchanged"
+    if amendment.conflict and target.pk == amendment.conflict_version_id and not resolved_text:
+        return Outcome.CONFLICT  # already recorded against this version
+    merged = _merge(amendment, amendment.base_version, target)
+    text_before, previous_base = amendment.text, amendment.base_version
+    if merged.clean:
+        outcome = Outcome.CLEAN
+        amendment.number, amendment.heading = merged.number, merged.heading
+        amendment.text, amendment.parameters = merged.text, merged.parameters
+    elif resolved_text is not None:
+        if amendment.kind != Kind.AMEND:
+            raise ValidationError({"resolved_text": _NOT_BY_TEXT.format(kind=amendment.kind)})
+        outcome = Outcome.RESOLVED
+        _settle(amendment, resolved_text)
+    else:
+        outcome = Outcome.CONFLICT
+        amendment.conflict, amendment.conflict_version = True, target
+        amendment.conflict_text = merged.conflict_text
+    if outcome != Outcome.CONFLICT:
+        amendment.base_version = target
+        amendment.conflict, amendment.conflict_version, amendment.conflict_text = False, None, ""
+    _record(amendment, previous_base, target, outcome, text_before, by)
+    return outcome
+
+
+_NOT_BY_TEXT = (
+    "A conflicting {kind} cannot be settled this way: give the new text of an amend or the "
+    "number of a renumber; otherwise remove the amendment or propose a new one."
+)
+
+
+def amendment_resolve_conflict(
+    *,
+    amendment: Amendment,
+    text: str | None = None,
+    by=None,
+    number: str | None = None,
+    heading: str | None = None,
+) -> RebaseResult:
+    """Settle a rebase conflict by hand: the text (and number or heading, if given) of an
+    amend, or the number of a renumber.
+
+    Steps: lock the proposal (draft, submitted or carried); refuse if there is no conflict,
+    or for a repeal (remove it instead); take the given wording; move the base to the version
+    the conflict was against; clear the conflict; record the rebase as resolved; audit.
+    If the rule has moved on again since, the amendment is simply stale once more.
+    """
+    with transaction.atomic():
+        lock_proposal(amendment.proposal)
+        require_status(amendment.proposal, REBASABLE, "rebased")
+        current = Amendment.objects.select_related("base_version").get(pk=amendment.pk)
+        if not current.conflict:
+            raise ValidationError({"text": "This amendment has no rebase conflict to resolve."})
+        text_before, target = current.text, current.conflict_version
+        from_version = current.base_version
+        if current.kind == Kind.AMEND:
+            _settle(current, text, number=number, heading=heading)
+        elif current.kind == Kind.RENUMBER and number and number.strip() and not target.repealed:
+            current.number = number.strip()
+            current.heading, current.text = target.heading, target.text
+        else:
+            field = "number" if current.kind == Kind.RENUMBER else "text"
+            raise ValidationError({field: _NOT_BY_TEXT.format(kind=current.kind)})
+        current.base_version = target
+        current.conflict, current.conflict_version, current.conflict_text = False, None, ""
+        _record(current, from_version, target, Outcome.RESOLVED, text_before, by)
+    amendment.refresh_from_db()
+    return _result(amendment, Outcome.RESOLVED)
+
+
+def proposal_rebase(*, proposal: Proposal, by=None) -> list[RebaseResult]:
+    """Rebase every stale amendment of a proposal; one result per amendment, in order.
+
+    Steps: lock the proposal; refuse unless draft, submitted or carried; `amendment_rebase`
+    each amendment (no-ops for those already up to date); audit through each rebase.
+    """
+    with transaction.atomic():
+        lock_proposal(proposal)
+        require_status(proposal, REBASABLE, "rebased")
+        return [amendment_rebase(amendment=a, by=by) for a in proposal.amendments.all()]
+
+
+@dataclass(frozen=True)
+class _Merged:
+    clean: bool
+    number: str
+    heading: str
+    text: str
+    parameters: dict
+    conflict_text: str
+
+
+def _merge(amendment: Amendment, base: RuleVersion, current: RuleVersion) -> _Merged:
+    from rulebook.merge import merge3  # written alongside; imported late to keep apps loading
+
+    if current.repealed:
+        note = f"Rule {amendment.rule.key} was repealed by version {current.seq}."
+        return _Merged(False, "", "", amendment.text, amendment.parameters, note)
+    problems = []
+    number = _field("Number", base.number, current.number, amendment.number, problems)
+    if amendment.kind == Kind.REPEAL:
+        return _Merged(True, "", "", "", {}, "")
+    if amendment.kind == Kind.RENUMBER:
+        clean = not problems
+        text = "\n".join(problems)
+        return _Merged(
+            clean, number, current.heading, current.text, parameter_values(current), text
+        )
+    heading = _field("Heading", base.heading, current.heading, amendment.heading, problems)
+    result = merge3(base.text, current.text, amendment.text)
+    stated = parameter_values(base)
+    parameters = (
+        parameter_values(current) if amendment.parameters == stated else amendment.parameters
+    )
+    clean = result.clean and not problems
+    conflict_text = "" if clean else "\n".join([*problems, result.render_with_markers()])
+    return _Merged(
+        clean,
+        number,
+        heading,
+        result.text if result.clean else amendment.text,
+        parameters,
+        conflict_text,
+    )
+
+
+def _field(label: str, base: str, current: str, proposed: str, problems: list[str]) -> str:
+    """Three-way merge of one short field: whichever side changed it wins; both differently
+    is a conflict (the proposed value is kept until resolved)."""
+    if proposed == base:
+        return current
+    if current in (base, proposed):
+        return proposed
+    problems.append(f"{label}: was {base!r}, is now {current!r}, proposed {proposed!r}.")
+    return proposed
+
+
+def _settle(amendment: Amendment, text, *, number=None, heading=None) -> None:
+    if not isinstance(text, str) or not text.strip():
+        raise ValidationError({"text": "Give the resolved text; it must not be empty."})
+    if "<<<<<<<" in text or ">>>>>>>" in text:
+        raise ValidationError({"text": "The text still contains conflict markers."})
+    amendment.text = text.strip()
+    if number is not None:
+        amendment.number = number.strip()
+    if heading is not None:
+        amendment.heading = heading.strip()
+
+
+def _record(amendment, from_version, to_version, outcome, text_before, by) -> None:
+    """Save the amendment, and record the rebase in its history and the audit log."""
+    amendment.save()
+    AmendmentRebase.objects.create(
+        amendment=amendment,
+        from_version=from_version,
+        to_version=to_version,
+        outcome=outcome,
+        text_before=text_before,
+        by=by,
+    )
+    audit("amendment.rebase", amendment.proposal, by, amendment=amendment.pk, outcome=outcome)
+
+
+def _result(amendment: Amendment, outcome: str) -> RebaseResult:
+    return RebaseResult(
+        id=amendment.pk,
+        outcome=outcome,
+        conflict=amendment.conflict,
+        base_version=amendment.base_version.seq if amendment.base_version_id else None,
+        text=amendment.text,
+        conflict_text=amendment.conflict_text,
+    )
