@@ -16,9 +16,8 @@ from proposals.services.common import (
     lock_proposal,
     parameter_values,
 )
-from proposals.services.structure import rule_move
 from rulebook.models import Rule, Rulebook, RuleVersion
-from rulebook.services import rule_create, version_create
+from rulebook.services import rule_create, rule_move, version_create
 
 Kind = Amendment.Kind
 Status = Proposal.Status
