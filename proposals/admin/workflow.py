@@ -1,0 +1,321 @@
+"""The workflow buttons of the proposal page: submit, record a vote, adopt, rebase, withdraw.
+
+Each is a small admin view: check the permission, show a form, call the one service that
+does the work, and report what it did (or why it refused) as a message.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from proposals.admin import display
+from proposals.forms import (
+    FORM_NAMES,
+    SECTIONS_INITIAL,
+    AdoptForm,
+    ConfirmForm,
+    ResolveForm,
+    SectionFormSet,
+    SubmitForm,
+    VoteForm,
+    error_dict,
+    filled_sections,
+    readable,
+)
+from proposals.models import Amendment, Proposal
+from proposals.services import (
+    StaleAmendments,
+    amendment_resolve_conflict,
+    proposal_adopt,
+    proposal_rebase,
+    proposal_submit,
+    proposal_withdraw,
+    vote_record,
+)
+
+Status = Proposal.Status
+CHANGE, VOTE, ADOPT = "proposals.change_proposal", "proposals.add_vote", "proposals.adopt_proposal"
+REBASABLE = (Status.DRAFT, Status.SUBMITTED, Status.CARRIED)
+
+# (view, button label, permission, statuses for which the button is shown)
+ACTIONS = [
+    ("submit", "Submit", CHANGE, (Status.DRAFT,)),
+    ("vote", "Record a vote", VOTE, (Status.SUBMITTED,)),
+    ("adopt", "Adopt", ADOPT, (Status.CARRIED,)),
+    ("rebase", "Rebase", CHANGE, REBASABLE),
+    ("withdraw", "Withdraw", CHANGE, (Status.DRAFT, Status.SUBMITTED)),
+]
+
+
+def _posted(request):
+    """The POST data to bind a form to (even when empty: a bare button press), or None."""
+    return request.POST if request.method == "POST" else None
+
+
+def long_date(day) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+class WorkflowViews:
+    """Mixin for ProposalAdmin adding one page per workflow step."""
+
+    def get_urls(self):
+        ours = [
+            path(
+                f"<path:object_id>/{name}/",
+                self.admin_site.admin_view(getattr(self, f"{name}_view")),
+                name=f"proposals_proposal_{name}",
+            )
+            for name, *_ in ACTIONS
+        ]
+        return ours + super().get_urls()
+
+    def workflow_context(self, request, proposal: Proposal | None) -> dict:
+        """The buttons the change page shows, given the proposal's status and the user."""
+        if proposal is None:
+            return {}
+        superuser_adopts = request.user.is_superuser and proposal.status in REBASABLE
+        buttons = []
+        for name, label, permission, statuses in ACTIONS:
+            shown = proposal.status in statuses or (name == "adopt" and superuser_adopts)
+            if name == "rebase":
+                shown = shown and self._needs_rebase(proposal)
+            if shown and request.user.has_perm(permission):
+                buttons.append({"label": label, "url": self._url(name, proposal)})
+        return {"workflow_buttons": buttons}
+
+    @staticmethod
+    def _needs_rebase(proposal) -> bool:
+        stale = Amendment.objects.stale().values("pk")
+        return proposal.amendments.filter(Q(conflict=True) | Q(pk__in=stale)).exists()
+
+    # --- the views ----------------------------------------------------------------------
+
+    def submit_view(self, request, object_id):
+        proposal = self._proposal(request, object_id, CHANGE)
+        form = SubmitForm(_posted(request))
+        if request.method == "POST" and form.is_valid():
+            done = self._call(
+                request,
+                [form],
+                proposal_submit,
+                proposal=proposal,
+                by=request.user,
+                submitted_on=form.cleaned_data["submitted_on"],
+            )
+            if done:
+                on = long_date(done.submitted_on)
+                return self._done(request, proposal, f"Submitted {proposal.reference} on {on}.")
+        return self._render(request, proposal, "Submit", form=form, amendments=True)
+
+    def withdraw_view(self, request, object_id):
+        proposal = self._proposal(request, object_id, CHANGE)
+        form = ConfirmForm(_posted(request))
+        if request.method == "POST":
+            by = request.user
+            done = self._call(request, [form], proposal_withdraw, proposal=proposal, by=by)
+            if done:
+                return self._done(request, proposal, f"Withdrew {proposal.reference}.")
+        return self._render(request, proposal, "Withdraw", form=form)
+
+    def vote_view(self, request, object_id):
+        proposal = self._proposal(request, object_id, VOTE)
+        data = _posted(request)
+        form = VoteForm(data, proposal=proposal)
+        sections = SectionFormSet(
+            data,
+            prefix="sections",
+            initial=SECTIONS_INITIAL,
+            form_kwargs={"empty_permitted": True},
+        )
+        if data is not None and form.is_valid() and sections.is_valid():
+            kwargs = form.service_kwargs(filled_sections(sections))
+            vote = self._call(
+                request, [form], vote_record, proposal=proposal, by=request.user, **kwargs
+            )
+            if vote:
+                text = (
+                    f"Recorded the {vote.get_stage_display().lower()} vote of {vote.body.name} "
+                    f"on {long_date(vote.held_on)}: {vote.result}."
+                )
+                if vote.stage == vote.Stage.DECISION:
+                    text += f" Proposal {proposal.reference} is now {proposal.status}."
+                return self._done(request, proposal, text)
+        return self._render(request, proposal, "Record a vote", form=form, sections=sections)
+
+    def adopt_view(self, request, object_id):
+        proposal = self._proposal(request, object_id, ADOPT)
+        form = AdoptForm(_posted(request))
+        if request.method == "POST" and form.is_valid():
+            try:
+                versions = self._call(
+                    request,
+                    [form],
+                    proposal_adopt,
+                    proposal=proposal,
+                    by=request.user,
+                    effective_from=form.cleaned_data["effective_from"],
+                    note=form.cleaned_data["note"],
+                )
+            except StaleAmendments as stale:
+                versions = None
+                messages.error(request, _stale_message(stale))
+            if versions:
+                created = ", ".join(f"{v.rule.key} v{v.seq}" for v in versions)
+                start = long_date(versions[0].effective_from)
+                text = f"Adopted {proposal.reference}: created {created} from {start}."
+                return self._done(request, proposal, text)
+        return self._render(request, proposal, "Adopt", form=form, amendments=True)
+
+    def rebase_view(self, request, object_id):
+        proposal = self._proposal(request, object_id, CHANGE)
+        resolving = None
+        if request.method == "POST" and "_resolve" in request.POST:
+            resolving = ResolveForm(request.POST, prefix=f"resolve-{request.POST['_resolve']}")
+            if resolving.is_valid() and self._resolve(request, proposal, resolving):
+                return HttpResponseRedirect(request.path)
+        elif request.method == "POST":
+            results = self._call(request, [], proposal_rebase, proposal=proposal, by=request.user)
+            if results is not None:
+                self._report_rebase(request, proposal, results)
+                return HttpResponseRedirect(request.path)
+        return self._render(request, proposal, "Rebase", amendments=True, resolving=resolving)
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _proposal(self, request, object_id, permission) -> Proposal:
+        if not request.user.has_perm(permission):
+            raise PermissionDenied
+        proposal = self.get_object(request, unquote(object_id))
+        if proposal is None:
+            raise Http404(f"No proposal with id {object_id!r}.")
+        return proposal
+
+    @staticmethod
+    def _call(request, forms, service, **kwargs):
+        """Run the service; its refusal goes on the form field it names, or into a message."""
+        try:
+            return service(**kwargs)
+        except ValidationError as error:
+            for field, messages_ in error_dict(error).items():
+                name = FORM_NAMES.get(field, field)
+                target = next((f for f in forms if name in f.fields), None)
+                if target is not None:
+                    target.add_error(name, messages_)
+                    continue
+                for message in messages_:
+                    plain = field in (NON_FIELD_ERRORS, "status")
+                    messages.error(request, message if plain else f"{readable(field)}: {message}")
+            return None
+
+    def _resolve(self, request, proposal, form) -> bool:
+        amendment = proposal.amendments.filter(pk=form.cleaned_data["amendment"]).first()
+        if amendment is None:
+            raise Http404("No such amendment in this proposal.")
+        result = self._call(
+            request,
+            [form],
+            amendment_resolve_conflict,
+            amendment=amendment,
+            text=form.cleaned_data["text"],
+            by=request.user,
+        )
+        if result is None:
+            return False
+        messages.success(
+            request, f"Resolved the conflict in {amendment.rule.key}: now v{result.base_version}."
+        )
+        return True
+
+    @staticmethod
+    def _report_rebase(request, proposal, results) -> None:
+        keys = dict(proposal.amendments.values_list("pk", "rule__key"))
+        changed = [r for r in results if r.outcome != "unchanged"]
+        if not changed:
+            messages.info(request, "Nothing to rebase: every amendment is on the latest version.")
+        for result in changed:
+            key = keys[result.id]
+            if result.conflict:
+                messages.warning(
+                    request,
+                    f"The change to {key} conflicts with the rule's latest version; resolve "
+                    "it below. Adoption is blocked until then.",
+                )
+            else:
+                messages.success(
+                    request, f"The change to {key} merged cleanly onto v{result.base_version}."
+                )
+
+    def _url(self, name, proposal) -> str:
+        return reverse(f"admin:proposals_proposal_{name}", args=[proposal.pk])
+
+    def _done(self, request, proposal, message):
+        messages.success(request, message)
+        return HttpResponseRedirect(reverse("admin:proposals_proposal_change", args=[proposal.pk]))
+
+    def _render(self, request, proposal, title, *, amendments=False, resolving=None, **context):
+        rows = []
+        if amendments:
+            queryset = (
+                proposal.amendments.with_latest_seq()
+                .select_related("rule", "base_version", "produced_version", "conflict_version")
+                .order_by("order")
+            )
+            for amendment in queryset:
+                form = None
+                if amendment.conflict:
+                    form = _resolve_form(amendment, resolving)
+                rows.append(
+                    {
+                        "amendment": amendment,
+                        "state": display.amendment_state(amendment),
+                        "diff": display.amendment_diff(amendment),
+                        "conflict": display.conflict_details(amendment),
+                        "resolve_form": form,
+                    }
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"{title}: {proposal.reference}",
+            "action": title,
+            "proposal": proposal,
+            "original": proposal,
+            "change_url": reverse("admin:proposals_proposal_change", args=[proposal.pk]),
+            "amendment_rows": rows,
+            **context,
+        }
+        template = "rebase" if title == "Rebase" else "workflow"
+        return TemplateResponse(request, f"admin/proposals/proposal/{template}.html", context)
+
+
+def _resolve_form(amendment, submitted: ResolveForm | None) -> ResolveForm:
+    """The form just submitted for this amendment (with its errors), or a fresh one."""
+    if submitted is not None and submitted.prefix == f"resolve-{amendment.pk}":
+        return submitted
+    return ResolveForm(
+        prefix=f"resolve-{amendment.pk}",
+        initial={"amendment": amendment.pk, "text": amendment.text},
+    )
+
+
+def _stale_message(stale: StaleAmendments) -> str:
+    described = []
+    for amendment in stale.amendments:
+        if amendment.conflict:
+            described.append(f"{amendment.rule.key} (unresolved rebase conflict)")
+        else:
+            described.append(
+                f"{amendment.rule.key} (drafted against v{amendment.base_version.seq})"
+            )
+    return (
+        "Not adopted; nothing was applied. These amendments are stale: "
+        + ", ".join(described)
+        + ". Rebase them, check the result, then adopt."
+    )

@@ -1,0 +1,157 @@
+"""Admin for the rule book: rule books and parameters are editable; history is not.
+
+Rule versions are immutable (the ORM and, on PostgreSQL, a trigger refuse changes), so the
+admin only shows them: new versions come from adopting a proposal or from an import, never
+from a form here. Rules are shown, not edited, for the same reason: a rule's key never
+changes and its place in the tree is moved by a renumber amendment.
+"""
+
+from django.contrib import admin
+from django.db.models import Count, OuterRef, Subquery
+from django.utils.html import format_html
+
+from rulebook.models import AuditEntry, Parameter, ParameterValue, Rule, Rulebook, RuleVersion
+
+
+class ReadOnlyMixin:
+    """Viewable by whoever may view the model; nobody adds, changes or deletes it here."""
+
+    actions = None
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Rulebook)
+class RulebookAdmin(admin.ModelAdmin):
+    list_display = ["title", "slug", "rule_count"]
+    ordering = ["title"]  # explicit: Meta.ordering is not applied to the grouped count
+    search_fields = ["title", "slug"]
+    readonly_fields = ["created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(rule_count=Count("rules"))
+
+    @admin.display(description="rules", ordering="rule_count")
+    def rule_count(self, obj):
+        return obj.rule_count
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug is in every address: changing it would break members' links.
+        return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class VersionInline(ReadOnlyMixin, admin.TabularInline):
+    model = RuleVersion
+    fields = ["seq", "number", "heading", "effective_from", "repealed", "note", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    ordering = ["seq"]
+    verbose_name_plural = "versions (read only: new versions come from adoption or import)"
+
+
+@admin.register(Rule)
+class RuleAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["key", "current_number", "rulebook", "parent", "version_count"]
+    list_filter = ["rulebook"]
+    list_select_related = ["rulebook", "parent"]
+    ordering = ["rulebook", "position"]  # document order; explicit as the query groups
+    # Amendment.rule picks its rule through this search (autocomplete_fields).
+    search_fields = ["key", "versions__number", "versions__heading"]
+    readonly_fields = ["rulebook", "key", "parent", "position", "member_page"]
+    fields = readonly_fields
+    inlines = [VersionInline]
+
+    def get_queryset(self, request):
+        latest = RuleVersion.objects.filter(rule=OuterRef("pk")).order_by("-seq")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                version_count=Count("versions"),
+                latest_number=Subquery(latest.values("number")[:1]),
+                latest_repealed=Subquery(latest.values("repealed")[:1]),
+            )
+        )
+
+    @admin.display(description="versions", ordering="version_count")
+    def version_count(self, obj):
+        return obj.version_count
+
+    @admin.display(description="latest number")
+    def current_number(self, obj):
+        if obj.latest_repealed:
+            return "repealed"
+        return obj.latest_number or "—"
+
+    @admin.display(description="member page")
+    def member_page(self, obj):
+        url = obj.get_absolute_url()
+        return format_html('<a href="{}">{}</a>', url, url)
+
+
+class ParameterValueInline(ReadOnlyMixin, admin.TabularInline):
+    model = ParameterValue
+    fields = ["parameter", "value"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(RuleVersion)
+class RuleVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["rule", "seq", "number", "heading", "effective_from", "repealed"]
+    list_filter = ["rule__rulebook", "repealed", "effective_from"]
+    list_select_related = ["rule"]
+    search_fields = ["rule__key", "number", "heading", "text"]
+    date_hierarchy = "effective_from"
+    fields = [
+        "rule",
+        "seq",
+        "number",
+        "heading",
+        "text",
+        "effective_from",
+        "repealed",
+        "note",
+        "created_at",
+        "created_by",
+    ]
+    readonly_fields = fields
+    inlines = [ParameterValueInline]
+
+
+@admin.register(Parameter)
+class ParameterAdmin(admin.ModelAdmin):
+    list_display = ["key", "label", "unit", "rulebook"]
+    list_filter = ["rulebook"]
+    list_select_related = ["rulebook"]
+    search_fields = ["key", "label"]
+    fields = ["rulebook", "key", "label", "unit", "description"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Rule versions state values under the key: it never changes once declared.
+        return ["rulebook", "key"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "subject"]
+    list_filter = ["action"]
+    list_select_related = ["actor"]
+    search_fields = ["action", "subject"]
+    date_hierarchy = "at"
+    fields = ["at", "actor", "action", "subject", "data"]
+    readonly_fields = fields
