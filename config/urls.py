@@ -6,5 +6,7 @@ from rulebook import views as rulebook_views
 urlpatterns = [
     path("healthz", rulebook_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/", include("config.api_urls")),
+    path("<slug:rulebook>/proposals/", include("proposals.urls")),
     path("", include("rulebook.urls")),
 ]

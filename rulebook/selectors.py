@@ -10,8 +10,10 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
 
+from rulebook.blame import blame
 from rulebook.models import Parameter, ParameterValue, Rule, Rulebook, RuleVersion
 
 
@@ -175,14 +177,28 @@ def parameter_timeline(*, parameter: Parameter) -> list[TimelinePoint]:
     A point ends when the stating rule gets a new version; if that version no longer states
     the parameter (or repeals the rule) a point with value None marks the gap. Two queries.
     """
+    return parameter_timelines(parameters=[parameter])[parameter.pk]
+
+
+def parameter_timelines(*, parameters) -> dict[int, list[TimelinePoint]]:
+    """`parameter_timeline` of several parameters at once, by parameter id. Two queries."""
     stated = list(
-        ParameterValue.objects.filter(parameter=parameter).select_related("version__rule")
+        ParameterValue.objects.filter(parameter__in=parameters).select_related("version__rule")
     )
     rule_ids = {pv.version.rule_id for pv in stated}
-    values = {pv.version_id: pv.value for pv in stated}
     versions = RuleVersion.objects.filter(rule_id__in=rule_ids).order_by("effective_from", "seq")
-    points: list[TimelinePoint] = []
     versions = list(versions.select_related("rule"))
+    return {
+        parameter.pk: _timeline([pv for pv in stated if pv.parameter_id == parameter.pk], versions)
+        for parameter in parameters
+    }
+
+
+def _timeline(stated: list[ParameterValue], versions: list[RuleVersion]) -> list[TimelinePoint]:
+    rule_ids = {pv.version.rule_id for pv in stated}
+    values = {pv.version_id: pv.value for pv in stated}
+    versions = [v for v in versions if v.rule_id in rule_ids]
+    points: list[TimelinePoint] = []
     for index, version in enumerate(versions):
         following = next((v for v in versions[index + 1 :] if v.rule_id == version.rule_id), None)
         value = values.get(version.pk)
@@ -197,3 +213,162 @@ def parameter_timeline(*, parameter: Parameter) -> list[TimelinePoint]:
             )
         )
     return points
+
+
+# --- Member pages: a rule's history, blame, citations and the feed of adopted changes --------
+
+
+@dataclass(frozen=True)
+class RuleHistory:
+    """A rule's versions (oldest first) and every amendment that ever targeted it.
+
+    Proposal data is reached through reverse relations by name (`version.amendment`,
+    `rule.amendments`): this app never imports `proposals`. When that app is not installed
+    both come back without it.
+    """
+
+    rule: Rule
+    versions: list[RuleVersion]
+    amendments: list = field(default_factory=list)
+
+
+_VOTE_PATHS = ("votes__body", "votes__sections", "votes__roll_call__membership")
+
+
+def rule_history(*, rule: Rule) -> RuleHistory:
+    """Versions with parameters, the amendment and proposal behind each, and their votes.
+
+    Ten queries whatever the number of versions, proposals or votes: versions, their
+    parameter values, their amendments, the rule's amendments, one query for the proposals
+    of both, then votes, bodies, card-vote sections, roll calls and roll-call members.
+    """
+    versions = list(_versions_with_parameters(rule.versions.order_by("seq")))
+    for version in versions:
+        version.rule = rule
+    if not hasattr(Rule, "amendments"):
+        return RuleHistory(rule=rule, versions=versions)
+    prefetch_related_objects(versions, "amendment")
+    amendments = list(
+        rule.amendments.select_related("base_version", "produced_version").order_by("id")
+    )
+    produced = [_amendment_of(v) for v in versions]
+    everything = amendments + [a for a in produced if a is not None]
+    _share_proposals(everything)
+    return RuleHistory(rule=rule, versions=versions, amendments=amendments)
+
+
+def _amendment_of(version: RuleVersion):
+    try:
+        return version.amendment
+    except ObjectDoesNotExist:
+        return None
+
+
+def _share_proposals(amendments: list) -> None:
+    """Load each proposal once, with its votes, and hang the same object on each amendment."""
+    if not amendments:
+        return
+    proposal_model = amendments[0]._meta.get_field("proposal").related_model
+    ids = {a.proposal_id for a in amendments}
+    proposals = {
+        p.pk: p for p in proposal_model.objects.filter(pk__in=ids).prefetch_related(*_VOTE_PATHS)
+    }
+    for amendment in amendments:
+        amendment.proposal = proposals[amendment.proposal_id]
+
+
+@dataclass(frozen=True)
+class BlamedPassage:
+    """A run of a rule's text and the version that introduced it."""
+
+    text: str
+    version: RuleVersion
+
+
+@dataclass(frozen=True)
+class Blame:
+    rule: Rule
+    on: datetime.date
+    version: RuleVersion | None  # in force on `on`; None before the rule's first version
+    passages: list[BlamedPassage]
+
+
+def rule_blame(*, rule: Rule, on: datetime.date) -> Blame:
+    """Which version introduced each passage of the rule's text in force on `on`.
+
+    One query for the versions up to `on`; the attribution itself is pure work in
+    `rulebook.blame`. A repeal has an empty text, so text re-enacted after it is new again.
+    """
+    versions = list(rule.versions.filter(effective_from__lte=on).order_by("seq"))
+    for version in versions:
+        version.rule = rule
+    current = versions[-1] if versions else None
+    if current is None or current.repealed:
+        return Blame(rule=rule, on=on, version=current, passages=[])
+    passages = [
+        BlamedPassage(p.text, versions[p.origin]) for p in blame([v.text for v in versions])
+    ]
+    return Blame(rule=rule, on=on, version=current, passages=passages)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A version that bore the cited number, and until when (None: still in force)."""
+
+    version: RuleVersion
+    until: datetime.date | None
+
+    @property
+    def rule(self) -> Rule:
+        return self.version.rule
+
+    def covers(self, on: datetime.date) -> bool:
+        return self.version.effective_from <= on and (self.until is None or on < self.until)
+
+
+def citations(*, rulebook: Rulebook, number: str) -> list[Citation]:
+    """Every version of any rule that was numbered `number` (case-insensitive), oldest first.
+
+    One query: the date each version stopped being in force comes from a subquery.
+    """
+    following = RuleVersion.objects.filter(rule=OuterRef("rule"), seq__gt=OuterRef("seq"))
+    qs = (
+        RuleVersion.objects.filter(rule__rulebook=rulebook, number__iexact=number)
+        .annotate(until=Subquery(following.order_by("seq").values("effective_from")[:1]))
+        .select_related("rule")
+        .order_by("effective_from", "rule__position")
+    )
+    return [Citation(version=v, until=v.until) for v in qs]
+
+
+def adopted_versions(*, rulebook: Rulebook, rule: Rule | None = None, limit: int = 50):
+    """The newest recorded versions (newest first), each with the text it replaced.
+
+    One query: `previous_text` and `previous_heading` come from subqueries.
+    """
+    previous = RuleVersion.objects.filter(rule=OuterRef("rule"), seq=OuterRef("seq") - 1)
+    qs = RuleVersion.objects.filter(rule__rulebook=rulebook)
+    if rule is not None:
+        qs = qs.filter(rule=rule)
+    return list(
+        qs.annotate(
+            previous_text=Subquery(previous.values("text")[:1]),
+            previous_heading=Subquery(previous.values("heading")[:1]),
+            previous_number=Subquery(previous.values("number")[:1]),
+        )
+        .select_related("rule__rulebook")
+        .order_by("-effective_from", "-created_at", "-pk")[:limit]
+    )
+
+
+def attach_proposals(versions: list[RuleVersion]) -> list[RuleVersion]:
+    """Load, for each version, the amendment that produced it with its proposal and votes.
+
+    Five queries however many versions (none without the proposals app). Read them as
+    `version.amendment.proposal.votes.all`; a version typed in directly has no amendment.
+    """
+    if versions and hasattr(RuleVersion, "amendment"):
+        prefetch_related_objects(
+            versions, "amendment__proposal__votes__body", "amendment__proposal__votes__sections"
+        )
+    return versions

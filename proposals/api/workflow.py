@@ -1,0 +1,151 @@
+"""Workflow actions on a proposal: submit, withdraw, adopt, rebase. Each a small POST view
+that checks one permission, reads its input and calls one service.
+
+Status codes: 200 done; 400 bad input (field-keyed); 409 when the proposal's state forbids
+the step (e.g. adopting a proposal already adopted: `{"status": ["…"]}`), and for adoption
+when amendments are stale (`{"stale": [ids], "detail": "…"}`), with nothing applied.
+"""
+
+from __future__ import annotations
+
+from django.db.models import prefetch_related_objects
+from drf_spectacular.extensions import OpenApiSerializerExtension
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from proposals import services
+from proposals.api.common import InProposal, proposals_prefetched, request_data, service_errors
+from proposals.api.inputs import AdoptInput
+from proposals.api.permissions import RequiresPermission
+from proposals.api.serializers import AdoptedSerializer, ProposalDetailSerializer, RebaseSerializer
+from proposals.models import Proposal
+from rulebook.api.errors import error_responses
+from rulebook.api.views import PARAMETER_VALUES
+
+
+class StaleConflictSerializer(serializers.Serializer):
+    """The 409 of an adoption (documentation only: see `StaleConflictSchema`)."""
+
+
+class StaleConflictSchema(OpenApiSerializerExtension):
+    target_class = StaleConflictSerializer
+
+    def get_name(self, auto_schema, direction):
+        return "AdoptConflict"
+
+    def map_serializer(self, auto_schema, direction):
+        return {
+            "type": "object",
+            "properties": {
+                "stale": {
+                    "type": "array",
+                    "items": {"type": "integer"},
+                    "description": "Ids of the amendments to rebase (or with a conflict).",
+                },
+                "detail": {"type": "string"},
+            },
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "example": {"stale": [12], "detail": "Rebase before adopting: amendment 12 …"},
+        }
+
+
+class ProposalAction(InProposal, APIView):
+    permission_classes = [RequiresPermission]
+    parser_classes = [JSONParser]  # see rulebook.api.base.BookViewSet
+    required_permission = "proposals.change_proposal"
+
+    def get_serializer_context(self):
+        return {"request": self.request, "view": self, "slug": self.kwargs["slug"]}
+
+    def fresh(self, proposal: Proposal) -> Proposal:
+        return proposals_prefetched(Proposal.objects.filter(pk=proposal.pk)).get()
+
+    def answer(self, proposal: Proposal) -> Response:
+        context = self.get_serializer_context()
+        return Response(ProposalDetailSerializer(self.fresh(proposal), context=context).data)
+
+
+def _action_schema(summary: str, description: str, **kwargs):
+    return extend_schema(
+        summary=summary,
+        description=description,
+        request=kwargs.pop("request", None),
+        responses=kwargs.pop("responses", None)
+        or {200: ProposalDetailSerializer, **error_responses(400, 401, 403, 404, 409)},
+        **kwargs,
+    )
+
+
+class StepView(ProposalAction):
+    """A step that takes no input: the service (`proposal=`, `by=`) does it all."""
+
+    step = None
+
+    def post(self, request, slug, pk):
+        with service_errors():
+            proposal = type(self).step(proposal=self.proposal, by=request.user)
+        return self.answer(proposal)
+
+
+@_action_schema("Submit a draft", "Needs proposals.change_proposal (Drafter).")
+class SubmitView(StepView):
+    step = staticmethod(services.proposal_submit)
+
+
+@_action_schema(
+    "Withdraw a draft or submitted proposal", "Needs proposals.change_proposal (Drafter)."
+)
+class WithdrawView(StepView):
+    step = staticmethod(services.proposal_withdraw)
+
+
+class RebaseView(ProposalAction):
+    @_action_schema(
+        "Rebase stale amendments",
+        "Three-way merge of each stale amendment onto its rule's latest version. A conflict "
+        "is reported (`conflict`, `conflict_text`), never resolved silently. Needs "
+        "proposals.change_proposal (Drafter), as in the admin.",
+        responses={200: RebaseSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, slug, pk):
+        with service_errors():
+            results = services.proposal_rebase(proposal=self.proposal, by=request.user)
+        return Response(RebaseSerializer({"amendments": [r.as_dict() for r in results]}).data)
+
+
+class AdoptView(ProposalAction):
+    required_permission = "proposals.adopt_proposal"
+
+    @_action_schema(
+        "Adopt a carried proposal",
+        "Each amendment becomes a new rule version taking effect on `effective_from`, all in "
+        "one transaction. Needs proposals.adopt_proposal (Secretary) and a carried decision "
+        "vote — or a superuser with a `note`. 409 lists stale amendments: rebase them.",
+        request=AdoptInput,
+        responses={
+            200: AdoptedSerializer,
+            409: OpenApiResponse(
+                StaleConflictSerializer,
+                description="Stale amendments (nothing applied), or the proposal's status "
+                "forbids adoption.",
+            ),
+            **error_responses(400, 401, 403, 404),
+        },
+    )
+    def post(self, request, slug, pk):
+        serializer = AdoptInput(data=request_data(request))
+        serializer.is_valid(raise_exception=True)
+        proposal = self.proposal
+        try:
+            with service_errors():
+                versions = services.proposal_adopt(
+                    proposal=proposal, by=request.user, **serializer.validated_data
+                )
+        except services.StaleAmendments as stale:
+            return Response({"stale": stale.ids, "detail": str(stale)}, status=409)
+        prefetch_related_objects(versions, PARAMETER_VALUES)
+        data = {"proposal": self.fresh(proposal), "versions": versions}
+        return Response(AdoptedSerializer(data, context=self.get_serializer_context()).data)

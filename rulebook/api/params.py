@@ -1,0 +1,79 @@
+"""Query parameters, validated by small serializers so that bad input is a 400 naming the field.
+
+The same serializers document the parameters in the OpenAPI schema
+(`@extend_schema(parameters=[AtQuery])`). An empty value counts as absent (`?at=` is today).
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from rest_framework import serializers
+
+
+def read_query(request, serializer_class) -> dict:
+    """The validated query parameters, or a 400 `{"<param>": ["problem"]}`."""
+    data = {key: value for key, value in request.query_params.items() if value != ""}
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def _date(help_text: str, *, required: bool = False) -> serializers.DateField:
+    return serializers.DateField(required=required, help_text=help_text)
+
+
+class AtQuery(serializers.Serializer):
+    at = _date("The date to read the rule book on, YYYY-MM-DD. Default: today.")
+
+    def validate(self, attrs):
+        attrs.setdefault("at", timezone.localdate())
+        return attrs
+
+
+class OnQuery(serializers.Serializer):
+    on = _date("The date to list the members on, YYYY-MM-DD. Default: today.")
+
+    def validate(self, attrs):
+        attrs.setdefault("on", timezone.localdate())
+        return attrs
+
+
+class CiteQuery(AtQuery):
+    ref = serializers.CharField(
+        max_length=60,
+        help_text="A citation label in any numbering a rule ever had, e.g. 4.II.2.B.i.",
+    )
+
+
+def _from_to_validate(self, attrs):
+    attrs.setdefault("to", timezone.localdate())
+    if attrs["from"] > attrs["to"]:
+        raise serializers.ValidationError({"to": ["Must not be before 'from'."]})
+    return attrs
+
+
+# `from` is a Python keyword, hence type() rather than a class statement.
+ChangesQuery = type(
+    "ChangesQuery",
+    (serializers.Serializer,),
+    {
+        "from": _date("Compare the rule book in force on this date …", required=True),
+        "to": _date("… with the one in force on this date (default today)."),
+        "validate": _from_to_validate,
+        "__doc__": "?from=DATE&to=DATE",
+    },
+)
+
+DiffQuery = type(
+    "DiffQuery",
+    (serializers.Serializer,),
+    {
+        "from": serializers.IntegerField(
+            min_value=1, max_value=2_147_483_647, help_text="The version to compare from."
+        ),
+        "to": serializers.IntegerField(
+            min_value=1, max_value=2_147_483_647, help_text="The version to compare to."
+        ),
+        "__doc__": "?from=<version>&to=<version>",
+    },
+)

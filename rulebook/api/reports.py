@@ -1,0 +1,124 @@
+"""Computed reads: a diff between two versions, blame, rule-book-wide changes, citations.
+
+Diffs, changes and blame cost CPU in proportion to the texts, so they are rate-limited per
+client (scope "expensive"). A diff between two versions never changes: it has an ETag.
+"""
+
+from __future__ import annotations
+
+from django.db.models import prefetch_related_objects
+from django.http import Http404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.response import Response
+
+from rulebook import diff
+from rulebook.api import serializers as out
+from rulebook.api.base import ReadOnlyView
+from rulebook.api.conditional import conditional, etag_for
+from rulebook.api.errors import error_responses
+from rulebook.api.params import AtQuery, ChangesQuery, CiteQuery, DiffQuery, read_query
+from rulebook.api.throttles import ExpensiveThrottle
+from rulebook.api.views import PARAMETER_VALUES
+from rulebook.models import RuleVersion
+from rulebook.selectors import citations, rule_blame, rulebook_changes
+
+
+class ExpensiveView(ReadOnlyView):
+    throttle_classes = [ExpensiveThrottle]
+    throttle_scope = "expensive"
+
+
+class RuleDiffView(ExpensiveView):
+    @extend_schema(
+        summary="Word diff between two versions of a rule",
+        description="Operations (equal/insert/delete runs of text), inline HTML with "
+        "`<ins>`/`<del>`, word counts and a unified text diff. Immutable: ETag and 304.",
+        parameters=[DiffQuery],
+        responses={
+            200: out.DiffSerializer,
+            304: OpenApiResponse(description="Not modified: the ETag matches."),
+            **error_responses(400, 404, 429),
+        },
+    )
+    def get(self, request, slug, key):
+        query = read_query(request, DiffQuery)
+        wanted = {query["from"], query["to"]}
+        versions = {
+            v.seq: v
+            for v in RuleVersion.objects.filter(
+                rule__rulebook__slug=slug, rule__key=key, seq__in=wanted
+            ).select_related("rule")
+        }
+        if len(versions) < len(wanted):
+            rule = self.rule_or_404()
+            missing = ", ".join(str(n) for n in sorted(wanted - set(versions)))
+            raise Http404(f"Rule {rule.key} has no version {missing}.")
+        a, b = versions[query["from"]], versions[query["to"]]
+        prefetch = [a, b]
+
+        def build():
+            prefetch_related_objects(prefetch, PARAMETER_VALUES)
+            compared = diff.compare(a.text, b.text, from_label=f"v{a.seq}", to_label=f"v{b.seq}")
+            data = {"rule": key, "from_version": a, "to_version": b, **compared.as_dict()}
+            return out.DiffSerializer(data, context=self.get_serializer_context()).data
+
+        return conditional(request, etag_for("diff", a.pk, b.pk), build)
+
+
+class RuleBlameView(ExpensiveView):
+    @extend_schema(
+        summary="Blame: which version introduced each passage",
+        description="The text in force on `at` (default today) cut into passages, each with "
+        "the version, and so the proposal, that introduced it.",
+        parameters=[AtQuery],
+        responses={200: out.BlameSerializer, **error_responses(400, 404, 429)},
+    )
+    def get(self, request, slug, key):
+        on = read_query(request, AtQuery)["at"]
+        rule = self.rule_or_404()
+        blamed = rule_blame(rule=rule, on=on)
+        versions = list({p.version.pk: p.version for p in blamed.passages}.values())
+        prefetch_related_objects(versions, "amendment__proposal")
+        if blamed.version is not None:
+            prefetch_related_objects([blamed.version], PARAMETER_VALUES)
+        data = {"rule": rule.key, "on": on, "version": blamed.version, "passages": blamed.passages}
+        return Response(out.BlameSerializer(data, context=self.get_serializer_context()).data)
+
+
+class ChangesView(ExpensiveView):
+    @extend_schema(
+        summary="What changed in the rule book between two dates",
+        description="Rules added, repealed, changed (text or heading) or only renumbered "
+        "between the book in force on `from` and the one in force on `to`, in document order.",
+        parameters=[ChangesQuery],
+        responses={200: out.ChangesSerializer, **error_responses(400, 404, 429)},
+    )
+    def get(self, request, slug):
+        query = read_query(request, ChangesQuery)
+        changes = rulebook_changes(rulebook=self.rulebook, start=query["from"], end=query["to"])
+        data = {"from": changes.start, "to": changes.end, "changes": changes.items}
+        return Response(out.ChangesSerializer(data, context=self.get_serializer_context()).data)
+
+
+class CiteView(ReadOnlyView):
+    @extend_schema(
+        summary="Resolve a citation",
+        description="Finds the rule that bore the number `ref` on `at` (default today), or "
+        "failing that the one that bore it most recently before, or first after. Every rule "
+        "that ever had the number is listed under `citations`.",
+        parameters=[CiteQuery],
+        responses={200: out.CitationSerializer, **error_responses(400, 404)},
+    )
+    def get(self, request, slug):
+        query = read_query(request, CiteQuery)
+        found = citations(rulebook=self.rulebook, number=query["ref"])
+        if not found:
+            raise Http404(f"No rule of {slug} was ever numbered {query['ref']!r}.")
+        on = query["at"]
+        chosen = (
+            next((c for c in found if c.covers(on)), None)
+            or next((c for c in reversed(found) if c.version.effective_from <= on), None)
+            or found[0]
+        )
+        data = {"ref": query["ref"], "at": on, "chosen": chosen, "citations": found}
+        return Response(out.CitationSerializer(data, context=self.get_serializer_context()).data)

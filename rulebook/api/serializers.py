@@ -1,0 +1,334 @@
+"""Read serializers of the rule book. Rules are addressed by key, versions by their number
+(`seq`), never by database id. Parameter values are JSON numbers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.urls import reverse as django_reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from rulebook import diff
+from rulebook.models import Parameter, Rulebook, RuleVersion
+
+
+def number(value: Decimal | None) -> int | float | None:
+    """A stored decimal as a JSON number: 15.0000 → 15, 33.3300 → 33.33."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+_ENUM_FIELDS: dict[str, type[serializers.ChoiceField]] = {}
+
+
+def enum_field(name: str, choices, **kwargs) -> serializers.ChoiceField:
+    """A choice field documented as the enum component `name` (no enum-name collisions)."""
+    if name not in _ENUM_FIELDS:
+        values = [choice[0] if isinstance(choice, tuple) else choice for choice in choices]
+        field_class = type(f"{name}Field", (serializers.ChoiceField,), {})
+        schema = {"type": "string", "enum": values}
+        _ENUM_FIELDS[name] = extend_schema_field(schema, component_name=name)(field_class)
+    return _ENUM_FIELDS[name](choices=choices, **kwargs)
+
+
+def api_url(request, name: str, **kwargs) -> str:
+    return reverse(f"api:{name}", kwargs=kwargs, request=request)
+
+
+def html_url(request, name: str, **kwargs) -> str:
+    """A member page's address; `rulebook=` is the slug (the pages' URL keyword)."""
+    return request.build_absolute_uri(django_reverse(f"rulebook:{name}", kwargs=kwargs))
+
+
+class InBook:
+    """Serializers under one rule book read its slug from the context (no query per row)."""
+
+    @property
+    def slug(self) -> str:
+        return self.context["slug"]
+
+    @property
+    def request(self):
+        return self.context["request"]
+
+
+class RulebookSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    html_url = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Rulebook
+        fields = ["slug", "title", "description", "url", "html_url", "links"]
+
+    def get_url(self, book) -> str:
+        return api_url(self.context["request"], "rulebook-detail", slug=book.slug)
+
+    def get_html_url(self, book) -> str:
+        return self.context["request"].build_absolute_uri(book.get_absolute_url())
+
+    @extend_schema_field(
+        {"type": "object", "additionalProperties": {"type": "string", "format": "uri"}}
+    )
+    def get_links(self, book) -> dict[str, str]:
+        names = {
+            "rules": "rule-list",
+            "changes": "changes",
+            "parameters": "parameter-list",
+            "proposals": "proposal-list",
+            "bodies": "body-list",
+            "cite": "cite",
+        }
+        request = self.context["request"]
+        return {link: api_url(request, name, slug=book.slug) for link, name in names.items()}
+
+
+class VersionSummarySerializer(InBook, serializers.ModelSerializer):
+    """A version as shown inside a rule: what it says and since when."""
+
+    rule = serializers.CharField(source="rule.key", help_text="The rule's key.")
+    version = serializers.IntegerField(source="seq", help_text="The version number (1, 2 …).")
+    parameters = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RuleVersion
+        fields = ["rule", "version", "number", "heading", "text", "effective_from", "repealed"]
+        fields += ["parameters", "url"]
+
+    @extend_schema_field({"type": "object", "additionalProperties": {"type": "number"}})
+    def get_parameters(self, version) -> dict:
+        return {pv.parameter.key: number(pv.value) for pv in version.parameter_values.all()}
+
+    def get_url(self, version) -> str:
+        key, seq = version.rule.key, version.seq
+        return api_url(self.request, "version-detail", slug=self.slug, key=key, seq=seq)
+
+
+class ProducedBySerializer(InBook, serializers.Serializer):
+    amendment = serializers.IntegerField(source="pk")
+    proposal = serializers.IntegerField(source="proposal_id")
+    reference = serializers.CharField(source="proposal.reference")
+    url = serializers.SerializerMethodField()
+
+    def get_url(self, amendment) -> str:
+        return api_url(self.request, "proposal-detail", slug=self.slug, pk=amendment.proposal_id)
+
+
+class VersionSerializer(VersionSummarySerializer):
+    """A version with its place in the history and the proposal that produced it, if any."""
+
+    until = serializers.DateField(
+        source="next_effective_from",
+        allow_null=True,
+        read_only=True,
+        help_text="The day the next version takes effect; null while this one is the latest.",
+    )
+    html_url = serializers.SerializerMethodField()
+    produced_by = serializers.SerializerMethodField()
+
+    class Meta(VersionSummarySerializer.Meta):
+        fields = [*VersionSummarySerializer.Meta.fields, "until", "note", "created_at"]
+        fields += ["html_url", "produced_by"]
+
+    def get_html_url(self, version) -> str:
+        kwargs = {"rulebook": self.slug, "key": version.rule.key, "seq": version.seq}
+        return html_url(self.request, "version", **kwargs)
+
+    @extend_schema_field(ProducedBySerializer(allow_null=True))
+    def get_produced_by(self, version):
+        # The reverse of Amendment.produced_version; rulebook never imports proposals.
+        amendment = getattr(version, "amendment", None)
+        if amendment is None:
+            return None
+        return ProducedBySerializer(amendment, context=self.context).data
+
+
+class RuleEntrySerializer(InBook, serializers.Serializer):
+    """One rule of the book on a date (a `selectors.Entry`)."""
+
+    key = serializers.CharField(source="rule.key")
+    parent = serializers.SerializerMethodField()
+    depth = serializers.IntegerField(help_text="0 for a chapter, 1 for its clauses …")
+    url = serializers.SerializerMethodField()
+    version = VersionSummarySerializer(help_text="The version in force on the date.")
+
+    def get_parent(self, entry) -> str | None:
+        return self.context["keys"].get(entry.rule.parent_id)
+
+    def get_url(self, entry) -> str:
+        return api_url(self.request, "rule-detail", slug=self.slug, key=entry.rule.key)
+
+
+class NumberSpanSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    effective_from = serializers.DateField()
+    until = serializers.DateField(allow_null=True)
+
+
+class RuleSerializer(serializers.Serializer):
+    """A rule with the version in force on the date asked for, and its numbering history."""
+
+    key = serializers.CharField()
+    parent = serializers.CharField(allow_null=True, help_text="The parent rule's key.")
+    children = serializers.ListField(child=serializers.CharField(), help_text="Keys, in order.")
+    on = serializers.DateField(help_text="The date `current` is in force on.")
+    current = VersionSerializer(allow_null=True, help_text="Null before its first version.")
+    pending = VersionSummarySerializer(many=True, help_text="Versions taking effect later.")
+    versions = serializers.IntegerField(help_text="How many versions the rule has.")
+    numbers = NumberSpanSerializer(many=True, help_text="Every number it had, oldest first.")
+    url = serializers.URLField()
+    versions_url = serializers.URLField()
+    html_url = serializers.URLField()
+
+
+class TimelinePointSerializer(serializers.Serializer):
+    effective_from = serializers.DateField()
+    until = serializers.DateField(allow_null=True)
+    value = serializers.SerializerMethodField()
+    rule = serializers.CharField(source="version.rule.key")
+    version = serializers.IntegerField(source="version.seq")
+
+    def get_value(self, point) -> float | None:
+        return number(point.value)
+
+
+class ParameterSerializer(InBook, serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    html_url = serializers.SerializerMethodField()
+    timeline = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Parameter
+        fields = ["key", "label", "unit", "description", "url", "html_url", "timeline"]
+
+    def get_url(self, parameter) -> str:
+        return api_url(self.request, "parameter-detail", slug=self.slug, key=parameter.key)
+
+    def get_html_url(self, parameter) -> str:
+        return html_url(self.request, "parameter", rulebook=self.slug, key=parameter.key)
+
+    @extend_schema_field(TimelinePointSerializer(many=True))
+    def get_timeline(self, parameter):
+        points = self.context["timelines"][parameter.pk]
+        return TimelinePointSerializer(points, many=True, context=self.context).data
+
+
+# --- Computed reads: diff, blame, changes, citations -----------------------------------------
+
+
+class DiffOpSerializer(serializers.Serializer):
+    op = enum_field("DiffOpKind", ["equal", "insert", "delete"])
+    text = serializers.CharField()
+
+
+class DiffStatsSerializer(serializers.Serializer):
+    words_added = serializers.IntegerField()
+    words_removed = serializers.IntegerField()
+    words_unchanged = serializers.IntegerField()
+
+
+class DiffSerializer(serializers.Serializer):
+    rule = serializers.CharField(help_text="The rule's key.")
+    from_version = VersionSummarySerializer()
+    to_version = VersionSummarySerializer()
+    ops = DiffOpSerializer(many=True, help_text="Applying them to the old text gives the new.")
+    html = serializers.CharField(help_text="The new text with <ins> and <del>, HTML-escaped.")
+    stats = DiffStatsSerializer()
+    unified = serializers.CharField(help_text="A unified diff, one sentence or clause a line.")
+
+
+class PassageSerializer(InBook, serializers.Serializer):
+    text = serializers.CharField()
+    version = serializers.IntegerField(source="version.seq")
+    effective_from = serializers.DateField(source="version.effective_from")
+    url = serializers.SerializerMethodField()
+    produced_by = serializers.SerializerMethodField()
+
+    def get_url(self, passage) -> str:
+        key, seq = passage.version.rule.key, passage.version.seq
+        return api_url(self.request, "version-detail", slug=self.slug, key=key, seq=seq)
+
+    @extend_schema_field(ProducedBySerializer(allow_null=True))
+    def get_produced_by(self, passage):
+        amendment = getattr(passage.version, "amendment", None)
+        return ProducedBySerializer(amendment, context=self.context).data if amendment else None
+
+
+class BlameSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    on = serializers.DateField()
+    version = VersionSummarySerializer(allow_null=True, help_text="The version in force on `on`.")
+    passages = PassageSerializer(many=True, help_text="Its text, passage by passage.")
+
+
+class ChangeDiffSerializer(serializers.Serializer):
+    html = serializers.CharField()
+    stats = DiffStatsSerializer()
+
+
+class ChangeSerializer(InBook, serializers.Serializer):
+    kind = enum_field("ChangeKind", ["added", "repealed", "changed", "renumbered"])
+    rule = serializers.CharField(source="rule.key")
+    renumbered = serializers.BooleanField(help_text="The number differs (whatever the kind).")
+    before = VersionSummarySerializer(allow_null=True)
+    after = VersionSummarySerializer(allow_null=True)
+    url = serializers.SerializerMethodField()
+    diff = serializers.SerializerMethodField()
+
+    def get_url(self, change) -> str:
+        return api_url(self.request, "rule-detail", slug=self.slug, key=change.rule.key)
+
+    @extend_schema_field(ChangeDiffSerializer(allow_null=True))
+    def get_diff(self, change):
+        if not change.text_changed:
+            return None
+        compared = diff.compare(change.before.text, change.after.text)
+        return {"html": compared.html, "stats": compared.stats.as_dict()}
+
+
+# `from` is a Python keyword, hence type() rather than a class statement.
+ChangesSerializer = type(
+    "ChangesSerializer",
+    (serializers.Serializer,),
+    {
+        "from": serializers.DateField(),
+        "to": serializers.DateField(),
+        "changes": ChangeSerializer(many=True),
+    },
+)
+
+
+class CitedVersionSerializer(InBook, serializers.Serializer):
+    rule = serializers.CharField(source="version.rule.key")
+    version = serializers.IntegerField(source="version.seq")
+    number = serializers.CharField(source="version.number")
+    effective_from = serializers.DateField(source="version.effective_from")
+    until = serializers.DateField(allow_null=True, help_text="Null: still numbered so.")
+    url = serializers.SerializerMethodField(help_text="The rule (API).")
+    html_url = serializers.SerializerMethodField(help_text="The rule's page.")
+
+    def get_url(self, citation) -> str:
+        return api_url(self.request, "rule-detail", slug=self.slug, key=citation.rule.key)
+
+    def get_html_url(self, citation) -> str:
+        return html_url(self.request, "rule", rulebook=self.slug, key=citation.rule.key)
+
+
+class CitationSerializer(InBook, serializers.Serializer):
+    ref = serializers.CharField()
+    at = serializers.DateField()
+    rule = serializers.CharField(source="chosen.rule.key", help_text="The cited rule's key.")
+    url = serializers.SerializerMethodField(help_text="The cited rule (API).")
+    html_url = serializers.SerializerMethodField(help_text="The cited rule's page.")
+    cited = CitedVersionSerializer(source="chosen", help_text="The version that bore the number.")
+    citations = CitedVersionSerializer(many=True, help_text="Every version so numbered.")
+
+    def get_url(self, data) -> str:
+        return api_url(self.request, "rule-detail", slug=self.slug, key=data["chosen"].rule.key)
+
+    def get_html_url(self, data) -> str:
+        return html_url(self.request, "rule", rulebook=self.slug, key=data["chosen"].rule.key)
