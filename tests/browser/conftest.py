@@ -1,7 +1,8 @@
 """Chromium through Playwright against the live test server.
 
 Playwright's sync API runs an event loop in the test's thread; the data is built before the
-browser starts, and Django is told the test thread may still use the ORM.
+browser starts (request `site` before `page` or `browser`), and Django is told the test
+thread may still use the ORM.
 """
 
 import os
@@ -19,6 +20,17 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+@pytest.fixture
+def site(live_server, transactional_db):
+    """The test rule book, built before any browser starts: with Playwright's event loop
+    running, the ORM would open a second connection that is never closed."""
+    from tests.web_builders import build
+
+    ns = build()
+    ns.url = live_server.url
+    return ns
 
 
 @pytest.fixture

@@ -1,0 +1,145 @@
+"""Geometry of the step chart drawn on a parameter's page: pure arithmetic, no ORM, no HTML.
+
+A parameter holds one value from a date until the next change, so the honest picture is a
+step line: flat while a value is in force, vertical where it changes, broken where no rule
+states it. The template turns these numbers into inline SVG; nothing needs JavaScript.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+WIDTH, HEIGHT = 640, 280
+LEFT, RIGHT, TOP, BOTTOM = 56, 24, 40, 48  # margins around the plot, room for tick labels
+
+
+@dataclass(frozen=True)
+class Tick:
+    at: float  # x or y in SVG units
+    label: str
+
+
+@dataclass(frozen=True)
+class Step:
+    x1: float
+    x2: float
+    y: float
+    label: str  # the value as shown, e.g. "15%"
+    ongoing: bool  # still in force at the right-hand edge
+
+
+@dataclass(frozen=True)
+class StepChart:
+    width: int
+    height: int
+    left: float
+    right: float
+    top: float
+    bottom: float
+    steps: list[Step]
+    path: str  # one SVG path: runs joined by vertical risers, broken at gaps
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]
+
+    @property
+    def plot_width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def plot_height(self) -> float:
+        return self.bottom - self.top
+
+
+def step_chart(
+    points: Sequence[tuple[datetime.date, datetime.date | None, Decimal | None]],
+    *,
+    until: datetime.date,
+    unit: str = "",
+) -> StepChart | None:
+    """Lay out (from, until, value) periods, oldest first; open periods run to `until`.
+
+    Returns None when no period states a value (there is nothing to draw).
+    """
+    valued = [(s, e, v) for s, e, v in points if v is not None]
+    if not valued:
+        return None
+    first = points[0][0]
+    last = max(until, points[-1][0], *(e for _, e, _ in points if e is not None))
+    span = max((last - first).days, 1)
+    # Headroom above the highest value, so that its line and label stay clear of the top.
+    top_value = _nice_ceiling(1.1 * max(float(v) for _, _, v in valued))
+    left, right, top, bottom = LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM
+
+    def x(day: datetime.date) -> float:
+        return round(left + (day - first).days / span * (right - left), 1)
+
+    def y(value: Decimal) -> float:
+        return round(bottom - float(value) / top_value * (bottom - top), 1)
+
+    steps, commands, previous_end = [], [], None
+    for start, end, value in _merged(points):
+        if value is None:
+            previous_end = None
+            continue
+        x1, x2, level = x(start), x(end or last), y(value)
+        commands.append(f"V {level} H {x2}" if previous_end == start else f"M {x1} {level} H {x2}")
+        steps.append(Step(x1, x2, level, format_value(value, unit), end is None))
+        previous_end = end
+    return StepChart(
+        width=WIDTH,
+        height=HEIGHT,
+        left=left,
+        right=right,
+        top=top,
+        bottom=bottom,
+        steps=steps,
+        path=" ".join(commands),
+        x_ticks=[Tick(x(d), str(d.year)) for d in year_ticks(first, last)],
+        y_ticks=[Tick(y(Decimal(str(v))), format_value(v, unit)) for v in value_ticks(top_value)],
+    )
+
+
+def _merged(points):
+    """Join a period to the one before when the value did not change (a renumbering, say)."""
+    merged: list[tuple] = []
+    for start, end, value in points:
+        if merged and merged[-1][2] == value and merged[-1][1] == start and value is not None:
+            merged[-1] = (merged[-1][0], end, value)
+        else:
+            merged.append((start, end, value))
+    return merged
+
+
+def format_value(value, unit: str = "") -> str:
+    """15.0000 → "15", 12.5 → "12.5"; a % sticks to the number, other units get a space."""
+    number = Decimal(str(value)).normalize()
+    text = f"{number:f}"
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def year_ticks(first: datetime.date, last: datetime.date, most: int = 8) -> list[datetime.date]:
+    """1 January of every year (or every 2nd, 5th, 10th …) between the two dates."""
+    years = list(range(first.year + (first != datetime.date(first.year, 1, 1)), last.year + 1))
+    step = next((s for s in (1, 2, 5, 10, 20, 50, 100, 1000) if len(years) / s <= most), 1000)
+    return [datetime.date(year, 1, 1) for year in years if year % step == 0 or step == 1]
+
+
+def value_ticks(top_value: float, count: int = 4) -> list[float]:
+    return [round(top_value * i / count, 6) for i in range(count + 1)]
+
+
+def _nice_ceiling(value: float) -> float:
+    """The next 'round' number at or above value: 1, 2, 2.5, 5 or 10 times a power of ten."""
+    if value <= 0:
+        return 1.0
+    magnitude = 10 ** math.floor(math.log10(value))
+    for factor in (1, 2, 2.5, 5, 10):
+        if value <= factor * magnitude:
+            return factor * magnitude
+    return 10 * magnitude
