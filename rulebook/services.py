@@ -44,7 +44,12 @@ def rule_create(
     rule = Rule(rulebook=rulebook, key=key, parent=parent, position=0)
     rule.full_clean(exclude=["position"])
     with transaction.atomic():
+        # One structural change at a time per book, and positions read afresh under the lock:
+        # the caller's Rule objects may predate earlier inserts that shifted them.
+        Rulebook.objects.select_for_update().filter(pk=rulebook.pk).get()
         anchor = after or parent
+        if anchor is not None:
+            anchor = Rule.objects.get(pk=anchor.pk)
         if anchor is None:
             position = (
                 Rule.objects.filter(rulebook=rulebook).aggregate(m=Max("position"))["m"] or 0
@@ -71,7 +76,7 @@ def _end_of_subtree(rule: Rule) -> int:
     if rule.parent_id is None:
         last = Rule.objects.filter(rulebook_id=rule.rulebook_id).aggregate(m=Max("position"))["m"]
         return last or rule.position
-    return _end_of_subtree(rule.parent)
+    return _end_of_subtree(Rule.objects.get(pk=rule.parent_id))
 
 
 def version_create(

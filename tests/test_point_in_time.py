@@ -138,3 +138,18 @@ def test_the_rule_book_on_a_date_takes_a_constant_number_of_queries(
         snapshot = rulebook_at(rulebook=book, on=D("2016-01-01"))
     assert len(snapshot.entries) == size
     assert {e.version.text for e in snapshot.entries} == {"new"}
+
+
+def test_rules_placed_with_stale_objects_still_land_in_document_order():
+    book = RulebookFactory(slug="stale-objects")
+    ch1 = rule_create(rulebook=book, key="ch1")
+    ch2 = rule_create(rulebook=book, key="ch2")
+    first = rule_create(rulebook=book, key="ch1-a", parent=ch1)
+    rule_create(rulebook=book, key="ch1-b", parent=ch1, after=first)
+    # ch2 in memory still has the position it had before ch1's children pushed it down.
+    rule_create(rulebook=book, key="ch2-a", parent=ch2)
+    rule_create(rulebook=book, key="ch1-c", parent=ch1)
+    order = list(
+        Rule.objects.filter(rulebook=book).in_document_order().values_list("key", flat=True)
+    )
+    assert order == ["ch1", "ch1-a", "ch1-b", "ch1-c", "ch2", "ch2-a"]
