@@ -44,3 +44,11 @@ def test_a_malformed_date_is_a_400_that_says_what_was_wrong(client, bad):
     response = client.get("/club/", {"at": bad})
     assert response.status_code == 400
     assert "must be a date written YYYY-MM-DD" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unknown_address_gets_a_styled_404_page(client, settings):
+    settings.DEBUG = False
+    response = client.get("/no/such/address/at/all/")
+    assert response.status_code == 404
+    assert "There is no page at this address" in response.content.decode()
