@@ -7,6 +7,16 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from proposals.models import (
+    Amendment,
+    Body,
+    CardVoteSection,
+    Membership,
+    Proposal,
+    RollCallEntry,
+    Vote,
+)
+from rulebook.exchange import dump_document, read_document, rulebook_export, rulebook_import
 from rulebook.models import Parameter, ParameterValue, Rule, Rulebook, RuleVersion
 
 pytestmark = pytest.mark.django_db
@@ -52,7 +62,20 @@ def parameter(version, key):
 def row_counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Rulebook, Rule, RuleVersion, Parameter, ParameterValue)
+        for model in (
+            Rulebook,
+            Rule,
+            RuleVersion,
+            Parameter,
+            ParameterValue,
+            Body,
+            Membership,
+            Proposal,
+            Amendment,
+            Vote,
+            CardVoteSection,
+            RollCallEntry,
+        )
     }
 
 
@@ -171,3 +194,147 @@ def test_conference_2017_added_three_clp_seats_to_the_nec():
 
     assert parameter(in_force("c4-iii-1", "2017-01-01"), "nec_clp_seats") == 6
     assert parameter(in_force("c4-iii-1", "2018-01-15"), "nec_clp_seats") == 9
+
+
+# --- Bodies, proposals and votes ---------------------------------------------------------------
+
+CONFIDENCE = ("(V)", "(P)", "(U)", "(V ", "(P ", "(U ", "(V;", "(P;", "(U;")
+
+
+def proposal(reference):
+    return Proposal.objects.get(rulebook__slug="labour", reference=reference)
+
+
+def test_the_2021_nomination_rule_comes_from_a_conference_card_vote_of_53_67_to_46_33():
+    load_demo()
+    version = in_force("c4-ii-2-b-i", "2022-01-01")
+
+    amendment = version.amendment
+    decision = amendment.proposal.votes.get(stage="decision")
+
+    assert (amendment.proposal.reference, amendment.base_version.seq) == (
+        "2021/NEC",
+        version.seq - 1,
+    )
+    assert (decision.body.slug, decision.held_on, decision.method, decision.result) == (
+        "conference",
+        datetime.date(2021, 9, 26),
+        "card_vote",
+        "carried",
+    )
+    section = decision.sections.get()
+    assert (section.weight, section.for_percent, section.against_percent) == (
+        100,
+        Decimal("53.67"),
+        Decimal("46.33"),
+    )
+    assert "not published" in section.name
+
+
+def test_the_nec_recommended_the_2021_package_by_22_to_12_with_one_abstention():
+    load_demo()
+
+    vote = proposal("2021/NEC").votes.get(stage="recommendation")
+
+    assert (vote.body.slug, vote.held_on) == ("nec", datetime.date(2021, 9, 25))
+    assert (vote.votes_for, vote.votes_against, vote.abstentions, vote.result) == (
+        22,
+        12,
+        1,
+        "carried",
+    )
+    assert not vote.roll_call.exists()
+
+
+def test_the_mcneill_amendment_lost_at_the_nec_and_changed_nothing():
+    load_demo()
+    mcneill = proposal("2021/McNeill")
+
+    vote = mcneill.votes.get()
+
+    assert (vote.body.slug, vote.stage, vote.votes_for, vote.votes_against, vote.result) == (
+        "nec",
+        "recommendation",
+        7,
+        22,
+        "lost",
+    )
+    assert not mcneill.amendments.filter(produced_version__isnull=False).exists()
+
+
+def test_the_lefts_5_per_cent_alternative_is_a_proposal_that_was_not_carried():
+    load_demo()
+    mcdonnell = proposal("2017/McDonnell")
+
+    amendment = mcdonnell.amendments.get()
+
+    assert mcdonnell.status == "remitted" and not mcdonnell.votes.exists()
+    assert amendment.parameters == {"leader_nomination_mp_threshold": 5}
+    assert amendment.produced_version is None
+    assert "not carried (U)" in mcdonnell.rationale
+
+
+def test_the_2017_changes_are_adopted_with_a_note_and_no_invented_vote():
+    load_demo()
+    nec_2017 = proposal("2017/NEC")
+
+    produced = {(a.rule.key, a.produced_version.seq) for a in nec_2017.amendments.all()}
+
+    assert produced == {("c4-ii-2-b-i", 4), ("c4-iii-1", 2)}
+    assert not nec_2017.votes.exists()
+    assert "figures were not found" in nec_2017.adoption_note
+
+
+@pytest.mark.parametrize(
+    ("key", "seq", "reference", "for_percent"),
+    [
+        ("c4-ii-2-b-i", 5, "2018/DR-nominations", "63.90"),
+        ("c5-iv-5", 2, "2018/DR-trigger-ballots", "65.30"),
+        ("c5-iv-5", 3, "2021/NEC", "53.67"),
+    ],
+)
+def test_each_conference_change_links_to_its_card_vote(key, seq, reference, for_percent):
+    load_demo()
+    version = RuleVersion.objects.get(rule__rulebook__slug="labour", rule__key=key, seq=seq)
+
+    decision = version.amendment.proposal.votes.get(stage="decision")
+
+    assert version.amendment.proposal.reference == reference
+    assert version.amendment.base_version.seq == seq - 1
+    assert str(decision.sections.get().for_percent) == for_percent
+
+
+def test_nec_members_on_1_february_2018_include_the_three_elected_in_january():
+    load_demo()
+    nec = Membership.objects.filter(body__rulebook__slug="labour", body__slug="nec")
+
+    on_1_february = set(nec.on(datetime.date(2018, 2, 1)).values_list("name", flat=True))
+
+    assert {"Yasmine Dar", "Jon Lansman", "Rachel Garnham"} <= on_1_february
+    assert not nec.on(datetime.date(2018, 1, 14)).exists()
+    assert Body.objects.get(rulebook__slug="labour", slug="conference").decides
+
+
+def test_every_proposal_and_vote_says_how_sure_its_facts_are():
+    load_demo()
+    texts = [p.rationale for p in Proposal.objects.all()]
+    texts += [p.adoption_note for p in Proposal.objects.exclude(adoption_note="")]
+    texts += [v.note for v in Vote.objects.all()]
+
+    assert len(texts) == 6 + 1 + 5  # rationales, one adoption note, votes
+    assert [t for t in texts if not any(mark in t for mark in CONFIDENCE)] == []
+
+
+@pytest.mark.parametrize("format", ["json", "yaml"])
+def test_the_demo_exported_and_imported_under_another_slug_exports_the_same(format):
+    load_demo()
+    text = dump_document(rulebook_export(rulebook=Rulebook.objects.get(slug="labour")), format)
+    data = read_document(text, format=format)
+    data["rulebook"]["slug"] = "labour-copy"
+
+    copy = rulebook_export(rulebook=rulebook_import(data=data))
+
+    assert copy["rulebook"].pop("slug") == "labour-copy"
+    copy["rulebook"] = {"slug": "labour", **copy["rulebook"]}
+    assert dump_document(copy, format) == text
+    assert len(copy["proposals"]) == 6 and len(copy["bodies"]) == 2

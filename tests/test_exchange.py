@@ -17,10 +17,11 @@ from rulebook.exchange import (
     render_markdown,
     rulebook_export,
     rulebook_import,
+    sections,
     unregister_section,
     validate_document,
 )
-from rulebook.exchange_markdown import long_date
+from rulebook.exchange.markdown import long_date
 from rulebook.models import AuditEntry, Parameter, ParameterValue, Rule, Rulebook, RuleVersion
 
 # A small club's standing orders: three levels, a rule inserted before another (which is
@@ -142,7 +143,7 @@ ELIGIBILITY_2019 = (
 def core_only(monkeypatch):
     """Sections registered by other apps (bodies, proposals) left out, so that messages and
     query counts here are about the rule book itself."""
-    monkeypatch.setattr(exchange, "_SECTIONS", {})
+    monkeypatch.setattr(sections, "_SECTIONS", {})
 
 
 @pytest.fixture

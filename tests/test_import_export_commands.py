@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command, execute_from_comm
 from django.db import connections
 from django.utils import timezone
 
-from rulebook.exchange_markdown import long_date
+from rulebook.exchange.markdown import long_date
 from rulebook.models import Rule, Rulebook, RuleVersion
 
 ORDERS = """\
@@ -188,6 +188,38 @@ def test_export_on_a_date_gives_the_version_then_in_force(hill_ward):
     assert [(v["text"], v["parameters"]) for v in quorum] == [
         ("The quorum is 8 members.", {"quorum": 8})
     ]
+
+
+HISTORY = """\
+bodies:
+  - {slug: agm, name: Annual general meeting, kind: conference, decides: true}
+proposals:
+  - reference: 2021/1
+    title: A smaller quorum
+    proposer: Secretary
+    status: adopted
+    adopted_on: 2021-02-20
+    amendments:
+      - {kind: amend, rule: meetings-quorum, base_version: 1, produced_version: 2}
+    votes:
+      - {body: agm, held_on: 2021-02-20, stage: decision, method: show_of_hands, votes_for: 14,
+         votes_against: 3}
+"""
+
+
+def test_bodies_and_proposals_go_through_the_commands_but_not_into_an_export_on_a_date(
+    db, tmp_path
+):
+    path = tmp_path / "hill-ward.yaml"
+    path.write_text(ORDERS + HISTORY, encoding="utf-8")
+    run("import_rulebook", str(path))
+
+    whole = yaml.safe_load(run("export_rulebook", "hill-ward"))
+    on_a_date = yaml.safe_load(run("export_rulebook", "hill-ward", at="2021-06-01"))
+
+    assert [p["votes"][0]["result"] for p in whole["proposals"]] == ["carried"]
+    assert whole["bodies"][0]["slug"] == "agm"
+    assert set(on_a_date) == {"rulebook", "parameters", "rules"}
 
 
 def test_export_as_markdown_on_a_date(hill_ward):

@@ -1,8 +1,10 @@
 """`python manage.py load_demo`: import the demo rule book (rulebook/demo/labour.yaml) once.
 
-Idempotent: when a rule book with the demo's slug exists, it says so and writes nothing. The
-import itself is the ordinary file importer (`rulebook.exchange`), which validates the whole
-file and writes nothing at all if any part of it is wrong.
+The file holds the rules with their 2013-2021 history, the NEC and Conference, and the
+proposals and votes that made the changes (the ``bodies`` and ``proposals`` sections, which the
+proposals app registers). Idempotent: when a rule book with the demo's slug exists, it says so
+and writes nothing. The import itself is the ordinary file importer (`rulebook.exchange`),
+which validates the whole file and writes nothing at all if any part of it is wrong.
 """
 
 from pathlib import Path
@@ -16,7 +18,10 @@ DEMO_FILE = Path(__file__).resolve().parents[2] / "demo" / "labour.yaml"
 
 
 class Command(BaseCommand):
-    help = "Load the demo rule book (Labour, with its real 2015-2021 rule history) once."
+    help = (
+        "Load the demo rule book once: Labour's, with its real 2013-2021 rule history and the "
+        "proposals and votes behind it."
+    )
 
     def handle(self, *args, **options):
         try:

@@ -1,0 +1,572 @@
+"""Bodies, proposals, amendments and votes in rule book files (DESIGN.md, "Import/export file";
+the sections `proposals.exchange` registers)."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from proposals.models import (
+    Amendment,
+    Body,
+    Membership,
+    Proposal,
+    Vote,
+)
+from proposals.services import (
+    amendment_rebase,
+    proposal_adopt,
+    proposal_create,
+    proposal_remit,
+    proposal_submit,
+    proposal_withdraw,
+    vote_record,
+)
+from rulebook.exchange import (
+    InvalidRulebookFile,
+    dump_document,
+    read_document,
+    rulebook_export,
+    rulebook_import,
+)
+from rulebook.models import Rulebook, RuleVersion
+
+pytestmark = pytest.mark.django_db
+
+CLUB = """\
+rulebook: {slug: club, title: Club Rules}
+parameters:
+- {key: quorum, label: Quorum, unit: members}
+rules:
+- key: meetings
+  versions: [{number: '1', heading: Meetings, effective_from: 2015-01-01}]
+- key: quorum
+  parent: meetings
+  versions:
+  - {number: '1.1', heading: Quorum, text: The quorum is 10 members., effective_from: 2015-01-01,
+     parameters: {quorum: 10}}
+- key: notice
+  parent: meetings
+  versions:
+  - {number: '1.2', heading: Notice, text: Seven days' notice is given., effective_from: 2015-01-01}
+- key: fees
+  versions:
+  - {number: '2', heading: Fees, text: The committee sets the fee., effective_from: 2015-01-01}
+"""
+
+
+def day(text):
+    return datetime.date.fromisoformat(text)
+
+
+def make(rulebook, reference, *amendments, **fields):
+    return proposal_create(
+        rulebook=rulebook,
+        reference=reference,
+        title=fields.pop("title", f"Proposal {reference}"),
+        proposer=fields.pop("proposer", "Northfield CLP"),
+        amendments=list(amendments),
+        **fields,
+    )
+
+
+def submitted(rulebook, reference, *amendments, **fields):
+    proposal = make(rulebook, reference, *amendments, **fields)
+    proposal_submit(proposal=proposal, submitted_on=day("2020-01-10"))
+    return proposal
+
+
+def decide(proposal, held_on, **figures):
+    return vote_record(
+        proposal=proposal, body="conference", held_on=day(held_on), stage="decision", **figures
+    )
+
+
+def build_history():
+    """A small rule book with every kind of amendment, vote and status the workflow makes."""
+    rulebook = rulebook_import(data=read_document(CLUB, format="yaml"))
+    nec = Body.objects.create(rulebook=rulebook, slug="nec", name="NEC", kind="nec")
+    Body.objects.create(
+        rulebook=rulebook, slug="conference", name="Conference", kind="conference", decides=True
+    )
+    Body.objects.create(
+        rulebook=rulebook, slug="org", name="Organisation Committee", kind="committee", parent=nec
+    )
+    for name, seat in (("Alice", "CLP section"), ("Bob", ""), ("Carol", "Trade unions")):
+        Membership.objects.create(body=nec, name=name, seat=seat, start=day("2019-01-01"))
+    Membership.objects.create(body=nec, name="Dan", start=day("2019-01-01"), end=day("2019-12-31"))
+
+    rival = make(
+        rulebook, "2020/9", {"kind": "amend", "rule": "quorum", "text": "The quorum is 15."}
+    )
+    quorum = submitted(
+        rulebook,
+        "2020/1",
+        {
+            "kind": "amend",
+            "rule": "quorum",
+            "text": "The quorum is 20.",
+            "parameters": {"quorum": 20},
+        },
+        rationale="More members, bigger quorum.",
+        conference_year=2020,
+    )
+    vote_record(
+        proposal=quorum,
+        body="nec",
+        held_on=day("2020-03-01"),
+        stage="recommendation",
+        method="roll_call",
+        roll_call=[
+            {"member": "Alice", "choice": "for"},
+            {"member": "Bob", "choice": "against"},
+            {"member": "Carol", "choice": "abstain"},
+        ],
+        note="Minutes of 1 March 2020.",
+    )
+    decide(
+        quorum,
+        "2020-03-20",
+        method="card_vote",
+        declared_result="carried",
+        sections=[
+            {"name": "CLPs", "weight": 50, "for_percent": 60.1, "against_percent": 39.9},
+            {"name": "Affiliates", "weight": 50, "for_percent": 45, "against_percent": 50.25},
+        ],
+    )
+    proposal_adopt(proposal=quorum, effective_from=day("2020-04-01"), adopted_on=day("2020-03-21"))
+    amendment_rebase(amendment=rival.amendments.get())  # both changed the quorum: a conflict
+
+    lost = submitted(rulebook, "2020/2", {"kind": "amend", "rule": "notice", "text": "14 days."})
+    decide(lost, "2020-03-20", method="show_of_hands", majority="two_thirds", votes_for=60,
+           votes_against=40)  # fmt: skip
+    tidy = submitted(
+        rulebook,
+        "2020/3",
+        {"kind": "insert", "key": "agenda", "parent": "meetings", "after": "quorum",
+         "number": "1.2", "heading": "Agenda", "text": "The agenda goes with the notice."},
+        {"kind": "renumber", "rule": "notice", "number": "1.3"},
+        {"kind": "repeal", "rule": "fees"},
+    )  # fmt: skip
+    decide(tidy, "2020-09-20", method="show_of_hands", votes_for=120, votes_against=30,
+           abstentions=5)  # fmt: skip
+    proposal_adopt(proposal=tidy, effective_from=day("2020-10-01"), adopted_on=day("2020-09-21"))
+
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "x")
+    typo = make(rulebook, "2021/1", {"kind": "amend", "rule": "notice", "text": "Seven days."})
+    proposal_adopt(
+        proposal=typo, effective_from=day("2021-01-01"), by=admin, note="Typo corrected."
+    )
+    proposal_withdraw(proposal=make(rulebook, "2021/2", {"kind": "repeal", "rule": "notice"}))
+    proposal_remit(
+        proposal=submitted(rulebook, "2021/3", {"kind": "amend", "rule": "quorum", "heading": "Q"})
+    )
+    pending = submitted(rulebook, "2021/4", {"kind": "renumber", "rule": "agenda", "number": "9"})
+    vote_record(
+        proposal=pending,
+        body="nec",
+        held_on=day("2021-02-01"),
+        stage="recommendation",
+        method="show_of_hands",
+        votes_for=3,
+        votes_against=10,
+        declared_result="lost",
+    )
+    make(
+        rulebook,
+        "2021/5",
+        {"kind": "insert", "key": "minutes", "parent": "meetings", "number": "1.4",
+         "text": "Minutes are kept.", "parameters": {"quorum": 12.5}},
+    )  # fmt: skip
+    return rulebook
+
+
+def exported(rulebook, format):
+    return dump_document(rulebook_export(rulebook=rulebook), format)
+
+
+@pytest.mark.parametrize("format", ["json", "yaml"])
+def test_export_then_import_into_an_empty_database_then_export_gives_the_same_file(format):
+    with transaction.atomic():
+        first = exported(build_history(), format)
+        transaction.set_rollback(True)
+    assert not Rulebook.objects.exists() and not Proposal.objects.exists()
+
+    imported = rulebook_import(data=read_document(first, format=format))
+
+    assert exported(imported, format) == first
+
+
+def test_an_imported_history_has_its_votes_links_and_conflicts(db):
+    with transaction.atomic():
+        text = exported(build_history(), "yaml")
+        transaction.set_rollback(True)
+
+    rulebook = rulebook_import(data=read_document(text, format="yaml"))
+
+    quorum_v2 = RuleVersion.objects.get(rule__rulebook=rulebook, rule__key="quorum", seq=2)
+    proposal = quorum_v2.amendment.proposal
+    assert (proposal.reference, proposal.status) == ("2020/1", "adopted")
+    assert quorum_v2.amendment.base_version.seq == 1
+    decision = proposal.votes.get(stage="decision")
+    assert (decision.body.slug, decision.method, decision.result) == (
+        "conference",
+        "card_vote",
+        "carried",
+    )
+    assert [(s.name, str(s.for_percent)) for s in decision.sections.all()] == [
+        ("CLPs", "60.10"),
+        ("Affiliates", "45.00"),
+    ]
+    roll_call = proposal.votes.get(stage="recommendation")
+    assert [(e.membership.name, e.choice) for e in roll_call.roll_call.all()] == [
+        ("Alice", "for"),
+        ("Bob", "against"),
+        ("Carol", "abstain"),
+    ]
+    assert (roll_call.votes_for, roll_call.votes_against, roll_call.abstentions) == (1, 1, 1)
+    rival = Amendment.objects.get(proposal__reference="2020/9")
+    assert rival.conflict and rival.conflict_version == quorum_v2 and rival.is_stale
+    agenda = RuleVersion.objects.get(rule__rulebook=rulebook, rule__key="agenda")
+    assert agenda.amendment.kind == "insert" and agenda.amendment.rule == agenda.rule
+    assert Proposal.objects.get(reference="2021/1").adoption_note == "Typo corrected."
+    assert Body.objects.get(slug="org").parent.slug == "nec"
+    assert list(Membership.objects.on(day("2020-01-01")).values_list("name", flat=True)) == [
+        "Alice",
+        "Bob",
+        "Carol",
+    ]
+
+
+def test_adopted_amendments_name_the_version_they_produced_and_leave_the_wording_to_it(db):
+    document = rulebook_export(rulebook=build_history())
+    by_reference = {p["reference"]: p for p in document["proposals"]}
+
+    assert by_reference["2020/1"]["amendments"] == [
+        {"kind": "amend", "rule": "quorum", "base_version": 1, "produced_version": 2}
+    ]
+    assert by_reference["2020/3"]["amendments"][0] == {
+        "kind": "insert",
+        "key": "agenda",
+        "parent": "meetings",
+        "after": "quorum",
+        "produced_version": 1,
+    }
+    assert by_reference["2020/9"]["amendments"][0]["conflict"]["version"] == 2
+    assert by_reference["2021/5"]["amendments"][0]["parameters"] == {"quorum": 12.5}
+    assert [b["slug"] for b in document["bodies"]] == ["nec", "org", "conference"]
+
+
+def test_an_export_on_a_date_leaves_out_bodies_and_proposals(db):
+    document = rulebook_export(rulebook=build_history(), at=day("2020-06-01"))
+
+    assert set(document) == {"rulebook", "parameters", "rules"}
+
+
+def test_export_runs_a_fixed_number_of_queries_whatever_the_number_of_proposals(
+    db, django_assert_num_queries
+):
+    rulebook = build_history()
+    with django_assert_num_queries(12):
+        rulebook_export(rulebook=rulebook)
+    for n in range(5):
+        make(rulebook, f"2022/{n}", {"kind": "amend", "rule": "quorum", "text": f"{n}"})
+
+    with django_assert_num_queries(12):
+        rulebook_export(rulebook=rulebook)
+
+
+# --- Validation --------------------------------------------------------------------------------
+
+BODIES = """
+bodies:
+  - slug: nec
+    name: NEC
+    kind: nec
+    members:
+      - {name: Alice, from: 2019-01-01}
+      - {name: Bob, from: 2019-01-01, until: 2018-12-31}
+  - {slug: conference, name: Conference, kind: conference, decides: true}
+  - {slug: sub, name: Sub-committee, kind: committee, parent: nobody}
+"""
+
+
+def problems_in(text):
+    before = [m.objects.count() for m in (Rulebook, Body, Proposal, Vote, Amendment)]
+    with pytest.raises(InvalidRulebookFile) as caught:
+        rulebook_import(data=read_document(text, format="yaml"))
+    assert [m.objects.count() for m in (Rulebook, Body, Proposal, Vote, Amendment)] == before
+    return caught.value.errors
+
+
+def test_a_bad_bodies_section_is_reported_by_path():
+    again = "  - {slug: nec, name: Again, kind: board, decides: 'no', members: [{name: Eve}]}\n"
+
+    assert problems_in(CLUB + BODIES + again) == [
+        "bodies[0].members[1].until: 2018-12-31 is before the term's start (2019-01-01)",
+        "bodies[2].parent: unknown body 'nobody' (a parent must be listed first)",
+        "bodies[3].kind: 'board' is not one of nec, conference, committee",
+        "bodies[3].decides: expected true or false, found text 'no'",
+        "bodies[3].members[0].from: is required",
+        "bodies[3].slug: 'nec' is already used by bodies[0]",
+    ]
+
+
+PROPOSALS = """
+proposals:
+  - reference: A
+    title: Unknown rule
+    proposer: X
+    status: submitted
+    amendments: [{kind: amend, rule: x, base_version: 1, text: T}]
+    votes:
+      - {body: conference, held_on: 2020-01-01, stage: recommendation, method: card_vote,
+         sections: [{name: CLPs, weight: 40, for_percent: 60, against_percent: 40},
+                    {name: Unions, weight: 50, for_percent: 60, against_percent: 40}]}
+  - reference: B
+    title: Figures that do not add up
+    proposer: X
+    status: carried
+    amendments: [{kind: amend, rule: quorum, base_version: 1, text: The quorum is 12.}]
+    votes:
+      - {body: nec, held_on: 2020-01-01, stage: decision, method: show_of_hands,
+         votes_for: 3, votes_against: 5, result: carried}
+      - {body: nec, held_on: 2020-01-02, stage: recommendation, method: roll_call,
+         roll_call: [{member: Bob, choice: for}, {member: Zed, choice: for}]}
+  - reference: C
+    title: Produced twice, and out of order
+    proposer: X
+    status: adopted
+    adopted_on: 2021-01-01
+    amendments:
+      - {kind: amend, rule: quorum, base_version: 1, text: The quorum is 11., produced_version: 2}
+      - {kind: repeal, rule: notice, base_version: 1}
+    votes:
+      - {body: conference, held_on: 2020-01-01, stage: decision, method: show_of_hands,
+         votes_for: 5, votes_against: 3}
+  - reference: C
+    title: Same reference
+    proposer: X
+    status: adopted
+    adopted_on: 2021-01-01
+    adoption_note: Consolidation.
+    amendments:
+      - {kind: amend, rule: quorum, base_version: 1, produced_version: 2}
+      - {kind: amend, rule: quorum, base_version: 2, text: Twice.}
+"""
+
+QUORUM_V2 = """\
+  - {number: '1.1', heading: Quorum, text: The quorum is 12., effective_from: 2020-06-01,
+     parameters: {quorum: 10}}
+"""
+
+
+def test_a_bad_proposals_section_is_reported_by_path_and_nothing_is_written():
+    text = CLUB.replace(
+        "     parameters: {quorum: 10}}\n", "     parameters: {quorum: 10}}\n" + QUORUM_V2
+    )
+    text += BODIES.replace("until: 2018-12-31", "until: 2019-12-31").replace(
+        "parent: nobody", "parent: nec"
+    )
+    assert problems_in(text + PROPOSALS) == [
+        "proposals[0].amendments[0].rule: unknown rule 'x'",
+        "proposals[0].votes[0].sections: Section weights add up to 90%, not 100%.",
+        "proposals[1].votes[0].stage: NEC is not entitled to decide rule changes; record its "
+        "vote as a recommendation",
+        "proposals[1].votes[0].result: the figures give lost, not carried (majority: simple)",
+        "proposals[1].votes[1].roll_call[0].member: 'Bob' was not a member of NEC on 2020-01-02",
+        "proposals[1].votes[1].roll_call[1].member: 'Zed' was not a member of NEC on 2020-01-02",
+        "proposals[1].status: carried, but no decision vote was carried",
+        "proposals[2].amendments[0].text: differs from the text of quorum v2, the version it "
+        "produced",
+        "proposals[2].amendments[1].produced_version: is required: adopting a proposal applies "
+        "every amendment",
+        "proposals[3].reference: 'C' is already used by proposals[2]",
+        "proposals[3].amendments[0].produced_version: quorum v2 is already produced by "
+        "proposals[2].amendments[0]",
+        "proposals[3].amendments[1]: amendments[0] of this proposal already changes quorum; "
+        "combine the two",
+        "proposals[3].amendments[1].produced_version: is required: adopting a proposal applies "
+        "every amendment",
+    ]
+
+
+def small_document():
+    """A valid file: one rule with two versions, the second produced by an adopted proposal."""
+    return {
+        "rulebook": {"slug": "small", "title": "Small"},
+        "parameters": [{"key": "quorum", "label": "Quorum"}],
+        "rules": [
+            {
+                "key": "quorum",
+                "versions": [
+                    {"number": "1", "text": "Ten.", "effective_from": "2015-01-01"},
+                    {"number": "1", "text": "Twenty.", "effective_from": "2020-01-01"},
+                ],
+            }
+        ],
+        "bodies": [
+            {
+                "slug": "nec",
+                "name": "NEC",
+                "kind": "nec",
+                "members": [{"name": "Alice", "from": "2019-01-01"}],
+            },
+            {"slug": "conference", "name": "Conference", "kind": "conference", "decides": True},
+        ],
+        "proposals": [
+            {
+                "reference": "1",
+                "title": "Twenty",
+                "proposer": "NEC",
+                "status": "adopted",
+                "adopted_on": "2019-09-02",
+                "amendments": [
+                    {"kind": "amend", "rule": "quorum", "base_version": 1, "produced_version": 2}
+                ],
+                "votes": [
+                    {
+                        "body": "conference",
+                        "held_on": "2019-09-01",
+                        "stage": "decision",
+                        "method": "show_of_hands",
+                        "votes_for": 5,
+                        "votes_against": 1,
+                    }
+                ],
+            }
+        ],
+    }
+
+
+def test_the_small_document_is_valid(db):
+    rulebook_import(data=small_document())
+
+    assert Proposal.objects.get().amendments.get().produced_version.text == "Twenty."
+
+
+def without(mapping, *names):
+    return {key: value for key, value in mapping.items() if key not in names}
+
+
+AMENDMENT = {"kind": "amend", "rule": "quorum", "base_version": 1, "produced_version": 2}
+DECISION = small_document()["proposals"][0]["votes"][0]
+CARD_VOTE = {
+    **without(DECISION, "votes_for", "votes_against"),
+    "method": "card_vote",
+    "sections": [{"name": "All", "weight": 100, "for_percent": 40, "against_percent": 60}],
+}
+ROLL_CALL = {
+    "body": "nec",
+    "held_on": "2019-08-01",
+    "stage": "recommendation",
+    "method": "roll_call",
+    "roll_call": [{"member": "Alice", "choice": "for"}],
+}
+ONLY_ADOPTED = "only an adopted proposal's amendments produced versions"
+
+
+@pytest.mark.parametrize(
+    ("change", "problems"),
+    [
+        (
+            {"status": "withdrawn", "adopted_on": None},
+            ["status: withdrawn, but votes[0] decided it",
+             f"amendments[0].produced_version: {ONLY_ADOPTED}"],
+        ),
+        (
+            {"status": "draft", "adopted_on": None, "votes": [], "submitted_on": "2019-01-01"},
+            ["status: a draft has no votes and no submitted_on; submit it first",
+             f"amendments[0].produced_version: {ONLY_ADOPTED}"],
+        ),
+        (
+            {"votes": []},
+            ["adoption_note: is required: without a carried decision vote only a superuser can "
+             "adopt, giving a note"],
+        ),
+        ({"adopted_on": None}, ["adopted_on: is required"]),
+        ({"status": "carried"}, ["adopted_on: only an adopted proposal has one",
+                                 f"amendments[0].produced_version: {ONLY_ADOPTED}"]),
+        ({"status": "adopted", "amendments": []}, ["amendments: at least one is needed once a "
+                                                   "proposal is submitted"]),
+        (
+            {"votes": [without(DECISION, "votes_for", "votes_against")]},
+            ["votes[0].votes_for: is required for a show of hands",
+             "votes[0].votes_against: is required for a show of hands"],
+        ),
+        (
+            {"votes": [{**CARD_VOTE, "votes_for": 3}]},
+            ["votes[0].votes_for: a card vote does not take votes_for",
+             "status: adopted, but the decision vote was lost"],
+        ),
+        (
+            {"votes": [DECISION, {**DECISION, "body": "agm"}]},
+            ["votes[1].body: unknown body 'agm' (not in the bodies section)",
+             "votes[1].stage: the proposal already has a decision vote (votes[0])"],
+        ),
+        (
+            {"votes": [DECISION, {**ROLL_CALL, "roll_call": [{"member": "Alice", "choice": "yes"},
+                                                             {"member": "Bob", "choice": "for"}]}]},
+            ["votes[1].roll_call[0].choice: 'yes' is not one of for, against, abstain",
+             "votes[1].roll_call[1].member: 'Bob' was not a member of NEC on 2019-08-01"],
+        ),
+        (
+            {"votes": [{**ROLL_CALL, "votes_for": 2, "abstentions": 0}, DECISION]},
+            ["votes[0].votes_for: the roll call gives 1, not 2"],
+        ),
+        (
+            {"votes": [DECISION, {**ROLL_CALL, "roll_call": ROLL_CALL["roll_call"] * 2}]},
+            ["votes[1].roll_call[1].member: Alice is already listed at roll_call[0]"],
+        ),
+        (
+            {"amendments": [{**AMENDMENT, "produced_version": 1}]},
+            ["amendments[0].produced_version: v1 does not follow the base version v1; adoption "
+             "turns an amendment drafted against v1 into v2"],
+        ),
+        (
+            {"amendments": [{**AMENDMENT, "base_version": 3}]},
+            ["amendments[0].base_version: quorum has no version 3"],
+        ),
+        (
+            {"amendments": [{**AMENDMENT, "kind": "repeal"}]},
+            ["amendments[0].produced_version: quorum v2 is not a repeal"],
+        ),
+        (
+            {"amendments": [{**AMENDMENT, "parameters": {"size": 3}}]},
+            ["amendments[0].parameters.size: not a parameter of this rule book",
+             "amendments[0].parameters: differs from the parameters of quorum v2, the version it "
+             "produced"],
+        ),
+        (
+            {"amendments": [{**AMENDMENT, "kind": "insert"}]},
+            ["amendments[0].rule: an insert amendment does not take rule",
+             "amendments[0].base_version: an insert amendment does not take base_version",
+             "amendments[0].key: is required"],
+        ),
+        (
+            {"status": "submitted", "adopted_on": None, "votes": [],
+             "amendments": [{**without(AMENDMENT, "produced_version"), "text": "Ten."}]},
+            ["amendments[0]: the amendment changes nothing in quorum v1"],
+        ),
+        (
+            {"status": "submitted", "adopted_on": None, "votes": [],
+             "amendments": [{**without(AMENDMENT, "produced_version"), "text": "Fifteen.",
+                             "conflict": {"version": 1}}]},
+            ["amendments[0].conflict.version: a rebase goes to a version after the base v1",
+             "amendments[0].conflict.text: is required"],
+        ),
+    ],
+)  # fmt: skip
+def test_each_broken_invariant_is_reported_with_its_path(db, change, problems):
+    document = small_document()
+    proposal = document["proposals"][0]
+    proposal.update({key: value for key, value in change.items() if value is not None})
+    for key in [key for key, value in change.items() if value is None]:
+        del proposal[key]
+
+    with pytest.raises(InvalidRulebookFile) as caught:
+        rulebook_import(data=document)
+
+    assert caught.value.errors == [f"proposals[0].{problem}" for problem in problems]
+    assert not Rulebook.objects.exists()
