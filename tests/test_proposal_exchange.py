@@ -179,6 +179,17 @@ def build_history():
         {"kind": "insert", "key": "minutes", "parent": "meetings", "number": "1.4",
          "text": "Minutes are kept.", "parameters": {"quorum": 12.5}},
     )  # fmt: skip
+    fell = submitted(rulebook, "2021/6", {"kind": "amend", "rule": "quorum", "text": "Five."})
+    vote_record(
+        proposal=fell,
+        body="nec",
+        held_on=day("2021-02-01"),
+        stage="decision",
+        method="show_of_hands",
+        votes_for=2,
+        votes_against=9,
+        note="Fell at the NEC.",
+    )
     return rulebook
 
 
@@ -306,8 +317,8 @@ def test_a_bad_bodies_section_is_reported_by_path():
     assert problems_in(CLUB + BODIES + again) == [
         "bodies[0].members[1].until: 2018-12-31 is before the term's start (2019-01-01)",
         "bodies[2].parent: unknown body 'nobody' (a parent must be listed first)",
-        "bodies[3].kind: 'board' is not one of nec, conference, committee",
         "bodies[3].decides: expected true or false, found text 'no'",
+        "bodies[3].kind: 'board' is not one of nec, conference, committee",
         "bodies[3].members[0].from: is required",
         "bodies[3].slug: 'nec' is already used by bodies[0]",
     ]
@@ -372,8 +383,6 @@ def test_a_bad_proposals_section_is_reported_by_path_and_nothing_is_written():
     assert problems_in(text + PROPOSALS) == [
         "proposals[0].amendments[0].rule: unknown rule 'x'",
         "proposals[0].votes[0].sections: Section weights add up to 90%, not 100%.",
-        "proposals[1].votes[0].stage: NEC is not entitled to decide rule changes; record its "
-        "vote as a recommendation",
         "proposals[1].votes[0].result: the figures give lost, not carried (majority: simple)",
         "proposals[1].votes[1].roll_call[0].member: 'Bob' was not a member of NEC on 2020-01-02",
         "proposals[1].votes[1].roll_call[1].member: 'Zed' was not a member of NEC on 2020-01-02",
@@ -390,6 +399,67 @@ def test_a_bad_proposals_section_is_reported_by_path_and_nothing_is_written():
         "proposals[3].amendments[1].produced_version: is required: adopting a proposal applies "
         "every amendment",
     ]
+
+
+def test_an_imported_lost_decision_by_the_nec_ends_the_proposal(db):
+    with transaction.atomic():
+        text = exported(build_history(), "yaml")
+        transaction.set_rollback(True)
+
+    rulebook = rulebook_import(data=read_document(text, format="yaml"))
+
+    fell = Proposal.objects.get(rulebook=rulebook, reference="2021/6")
+    vote = fell.votes.get()
+    assert fell.status == "lost"
+    assert (vote.body.slug, vote.stage, vote.result) == ("nec", "decision", "lost")
+
+
+NEC_DECIDES = """
+proposals:
+  - reference: A
+    title: Fell at the NEC
+    proposer: X
+    status: lost
+    amendments: [{kind: amend, rule: quorum, base_version: 1, text: The quorum is 5.}]
+    votes:
+      - {body: nec, held_on: 2020-01-01, stage: decision, method: show_of_hands,
+         votes_for: 2, votes_against: 9}
+  - reference: B
+    title: Carried by the NEC alone
+    proposer: X
+    status: carried
+    amendments: [{kind: amend, rule: quorum, base_version: 1, text: The quorum is 6.}]
+    votes:
+      - {body: nec, held_on: 2020-01-01, stage: recommendation, method: show_of_hands,
+         votes_for: 9, votes_against: 2}
+      - {body: nec, held_on: 2020-01-02, stage: decision, method: show_of_hands,
+         votes_for: 9, votes_against: 2}
+  - reference: C
+    title: Lost at the NEC, then at Conference
+    proposer: X
+    status: lost
+    amendments: [{kind: amend, rule: quorum, base_version: 1, text: The quorum is 7.}]
+    votes:
+      - {body: nec, held_on: 2020-01-01, stage: decision, method: show_of_hands,
+         votes_for: 2, votes_against: 9}
+      - {body: conference, held_on: 2020-01-02, stage: decision, method: show_of_hands,
+         votes_for: 2, votes_against: 9}
+"""
+
+
+def test_the_nec_may_only_lose_a_proposal_and_only_once():
+    text = CLUB + BODIES.replace("until: 2018-12-31", "until: 2019-12-31").replace(
+        "parent: nobody", "parent: nec"
+    )
+    assert problems_in(text + NEC_DECIDES) == [
+        "proposals[1].votes[1].stage: the NEC cannot adopt rule changes: record its "
+        "recommendation, and Conference's decision",
+        "proposals[2].votes[1].stage: the proposal already has a decision vote (votes[0])",
+    ]
+
+    rulebook = rulebook_import(data=read_document(text + NEC_DECIDES.split("  - reference: B")[0]))
+    fell = Proposal.objects.get(rulebook=rulebook, reference="A")
+    assert (fell.status, fell.votes.get().stage) == ("lost", "decision")
 
 
 def small_document():

@@ -3,7 +3,8 @@
 bodies:
   - slug: nec
     name: National Executive Committee
-    kind: nec                       # nec | conference | committee
+    kind: nec                       # nec | conference | committee (default: conference
+                                    # when decides is true, else committee)
     decides: false                  # entitled to decide rule changes; default false
     parent: …                       # optional: an earlier body's slug (NEC committees)
     members:                        # optional
@@ -71,8 +72,11 @@ def _check_body(item, path, errors, earlier: dict[str, PlannedBody]) -> PlannedB
     name = as_text(
         item.get("name"), f"{path}.name", errors, field=model_field(Body, "name"), required=True
     )
-    kind = choice(item.get("kind"), f"{path}.kind", errors, Body.Kind)
     decides = flag(item.get("decides"), f"{path}.decides", errors)
+    # DESIGN.md's sketch leaves `kind` out: a body that decides rule changes is a conference,
+    # any other a committee, unless the file says otherwise (exports always say).
+    default_kind = Body.Kind.CONFERENCE if decides else Body.Kind.COMMITTEE
+    kind = choice(item.get("kind"), f"{path}.kind", errors, Body.Kind, default=default_kind)
     parent = as_text(item.get("parent"), f"{path}.parent", errors) or None
     depth = 0
     if parent is not None and parent == slug:
