@@ -41,7 +41,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import zip_longest
 
 MAX_DIFF_CHARS = 200_000
@@ -249,7 +249,14 @@ class TextDiff:
         }
 
 
+@lru_cache(maxsize=2048)
 def compare(a: str, b: str, *, from_label: str = "a", to_label: str = "b") -> TextDiff:
+    """The diff of two texts, memoised per process.
+
+    Versions never change, so the same pair is diffed again and again (the changes page, feeds,
+    the API); a TextDiff is immutable and its renderings are cached on it, so sharing one is
+    safe. 2,048 entries of rule-sized texts stay within a few megabytes.
+    """
     return TextDiff(a, b, tuple(diff_words(a, b)), from_label, to_label)
 
 
