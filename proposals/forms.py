@@ -219,7 +219,8 @@ class VoteForm(forms.Form):
     stage = forms.ChoiceField(
         choices=Vote.Stage.choices,
         help_text="A decision by a body entitled to decide (Conference) carries or loses the "
-        "proposal; a recommendation (the NEC's view) does not.",
+        "proposal; the NEC's decision can only lose it (the proposal falls there). A "
+        "recommendation (the NEC's view) does neither.",
     )
     method = forms.ChoiceField(
         choices=Vote.Method.choices,

@@ -36,7 +36,8 @@ class Body(models.Model):
     decides = models.BooleanField(
         "entitled to decide rule changes",
         default=False,
-        help_text="Only a decision vote by such a body (Conference) carries or loses a proposal.",
+        help_text="Only a decision vote by such a body (Conference) can carry a proposal. Another "
+        "body (the NEC) can take a decision only to lose it: the proposal falls there.",
     )
     parent = models.ForeignKey(
         "self",
@@ -373,7 +374,8 @@ class Vote(models.Model):
     stage = models.CharField(
         max_length=20,
         choices=Stage.choices,
-        help_text="A decision by a body entitled to decide carries or loses the proposal.",
+        help_text="A decision carries or loses the proposal. A body not entitled to decide (the "
+        "NEC) takes one only to lose it; otherwise it records a recommendation.",
     )
     method = models.CharField(max_length=20, choices=Method.choices)
     majority = models.CharField(max_length=20, choices=Majority.choices, default=Majority.SIMPLE)

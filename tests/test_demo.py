@@ -246,19 +246,22 @@ def test_the_nec_recommended_the_2021_package_by_22_to_12_with_one_abstention():
     assert not vote.roll_call.exists()
 
 
-def test_the_mcneill_amendment_lost_at_the_nec_and_changed_nothing():
+def test_the_mcneill_amendment_fell_at_the_nec_and_changed_nothing():
     load_demo()
     mcneill = proposal("2021/McNeill")
 
     vote = mcneill.votes.get()
 
+    assert mcneill.status == "lost"
     assert (vote.body.slug, vote.stage, vote.votes_for, vote.votes_against, vote.result) == (
         "nec",
-        "recommendation",
+        "decision",
         7,
         22,
         "lost",
     )
+    assert not vote.body.decides
+    assert "(P)" in vote.note and "(V)" in vote.note
     assert not mcneill.amendments.filter(produced_version__isnull=False).exists()
 
 

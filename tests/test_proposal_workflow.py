@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
 from proposals.models import Vote
@@ -13,6 +14,7 @@ from proposals.services import (
     proposal_withdraw,
     vote_record,
 )
+from rulebook.models import AuditEntry
 from tests.factories import RuleFactory, add_version
 from tests.proposal_factories import (
     ConferenceFactory,
@@ -127,13 +129,40 @@ def test_a_recommendation_leaves_the_status_and_a_decision_sets_it(submitted, ne
     assert (vote.result, submitted.status) == ("lost", "lost")
 
 
-def test_a_body_not_entitled_to_decide_cannot_take_the_decision(submitted, nec):
-    assert refused(lambda: counts(submitted, nec, stage="decision")) == {
-        "stage": [
-            "National Executive Committee is not entitled to decide rule changes; "
-            "record its vote as a recommendation."
+def test_a_lost_decision_by_the_nec_ends_the_proposal_there(submitted, nec, conference):
+    vote = counts(submitted, nec, stage="decision", votes_for=7, votes_against=22, abstentions=None)
+    submitted.refresh_from_db()
+    assert (vote.stage, vote.result, submitted.status) == ("decision", "lost", "lost")
+
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "x")
+    adopt = {"proposal": submitted, "effective_from": datetime.date(2027, 1, 1)}
+    assert refused(lambda: proposal_adopt(**adopt)) == {
+        "status": ["Proposal 2026/4 is lost; only a carried proposal can be adopted."]
+    }
+    assert refused(lambda: proposal_adopt(**adopt, by=admin, note="Consolidation.")) == {
+        "status": [
+            "Proposal 2026/4 is lost; even with a note only a draft, submitted or carried "
+            "proposal can be adopted."
         ]
     }
+    assert refused(lambda: counts(submitted, conference, stage="decision")) == {
+        "status": ["Proposal 2026/4 is lost; only a submitted proposal can be voted on."]
+    }
+    assert not submitted.amendments.filter(produced_version__isnull=False).exists()
+
+
+def test_a_carried_decision_by_the_nec_is_refused_and_nothing_written(submitted, nec):
+    audited = AuditEntry.objects.count()
+
+    assert refused(lambda: counts(submitted, nec, stage="decision")) == {
+        "stage": [
+            "The National Executive Committee cannot adopt rule changes: record its "
+            "recommendation, and Conference's decision."
+        ]
+    }
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted"
+    assert not Vote.objects.exists() and AuditEntry.objects.count() == audited
 
 
 def test_a_proposal_is_decided_only_once(submitted, conference):

@@ -12,10 +12,11 @@ Decisions:
   the rule book's import transaction; `proposal_adopt` is not called (the versions are already
   in the file). The invariants the services enforce are checked instead, every problem by path
   (``proposals[2].amendments[0].rule: unknown rule 'x'``): a vote's result follows from its
-  figures (`proposals.services.tally`); a decision is taken once, by a body entitled to decide;
-  roll-call members sat on the body that day; a status is one the workflow can reach; an
-  adopted proposal's amendments each name the version they produced, which is their rule's
-  version right after their base version, and no version is produced twice.
+  figures (`proposals.services.tally`); a decision is taken once, by a body entitled to decide
+  or, only to lose the proposal, by one that is not (the NEC); roll-call members sat on the
+  body that day; a status is one the workflow can reach; an adopted proposal's amendments each
+  name the version they produced, which is their rule's version right after their base
+  version, and no version is produced twice.
 - Versions are named by seq (1 = a rule's first version) within the file's own rules.
 - Exports list bodies parents first and proposals, amendments and votes in the order they
   were made, so export → import into an empty database → export gives the same file.

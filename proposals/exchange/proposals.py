@@ -142,8 +142,9 @@ def _check_proposal(item, path, errors, context, bodies, seen: _Seen) -> Planned
 
 def _check_status(proposal: PlannedProposal, path: str, errors: list[str]) -> None:
     """Refuse a state the workflow cannot reach: draft → submitted → carried/lost by a decision
-    (one at most) → adopted; withdrawn or remitted before any decision; adopted without a
-    carried decision only by a superuser with a note; adoption applies every amendment."""
+    (one at most; only lost if by a body not entitled to decide, see `check_vote`) → adopted;
+    withdrawn or remitted before any decision; adopted without a carried decision only by a
+    superuser with a note; adoption applies every amendment."""
     status, fields = proposal.fields["status"], proposal.fields
     if status is None:
         return

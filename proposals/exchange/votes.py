@@ -3,7 +3,8 @@
 votes:
   - body: conference             # a slug from the bodies section
     held_on: 2021-09-26
-    stage: decision              # recommendation | decision
+    stage: decision              # recommendation | decision; a body that does not decide
+                                 #   (the NEC) takes only a lost decision: the proposal falls
     method: card_vote            # show_of_hands | roll_call | card_vote
     majority: simple             # simple | two_thirds; default simple
     votes_for: 22                # counts: required for a show of hands, none for a
@@ -92,11 +93,6 @@ def check_vote(item, path: str, errors: list[str], bodies: dict) -> PlannedVote 
         note=as_text(item.get("note"), f"{path}.note", errors) or "",
     )
     vote.counts = {name: whole_number(item.get(name), f"{path}.{name}", errors) for name in COUNTS}
-    if body is not None and vote.stage == Vote.Stage.DECISION and not body.decides:
-        errors.append(
-            f"{path}.stage: {body.name} is not entitled to decide rule changes; record its vote "
-            "as a recommendation"
-        )
     figures = {"show_of_hands": _show_of_hands, "card_vote": _card_vote, "roll_call": _roll_call}
     if vote.method in figures:
         totals = figures[vote.method](item, vote, path, errors, body)
@@ -105,6 +101,14 @@ def check_vote(item, path: str, errors: list[str], bodies: dict) -> PlannedVote 
                 votes_for=totals[0], votes_against=totals[1], majority=vote.majority
             )
     _check_results(item, vote, path, errors)
+    # A body not entitled to decide takes a decision only to lose it (the proposal falls there);
+    # figures that give no result are reported above.
+    decision = vote.stage == Vote.Stage.DECISION and vote.result == Vote.Result.CARRIED
+    if decision and body is not None and not body.decides:
+        errors.append(
+            f"{path}.stage: the {body.name} cannot adopt rule changes: record its "
+            "recommendation, and Conference's decision"
+        )
     return vote
 
 

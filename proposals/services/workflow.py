@@ -4,6 +4,11 @@ draft ─submit→ submitted ─decision vote→ carried ─adopt→ adopted
   │                │                   → lost
   └──withdraw──────┴─withdraw→ withdrawn
                    └─remit→ remitted
+
+A decision is normally taken by a body entitled to decide rule changes (Conference). A body
+that is not (the NEC) may record a decision only when it is lost: the NEC decides what it puts
+to Conference, so an amendment it rejects falls there and the proposal is lost. It cannot carry
+one: that takes its recommendation and then Conference's decision.
 """
 
 from __future__ import annotations
@@ -86,10 +91,11 @@ def vote_record(
     "against_percent"}; `roll_call` entries are {"member": name or Membership, "choice"}.
 
     Steps: lock the proposal; refuse unless submitted; check the body, stage, method and
-    majority; a decision needs a body entitled to decide and may be taken once; check the
-    figures the method needs and refuse impossible ones; compute the result and refuse a
-    declared result that disagrees; save the vote with its sections or roll call; a decision
-    sets the proposal carried or lost; audit.
+    majority; a decision may be taken once; check the figures the method needs and refuse
+    impossible ones; compute the result and refuse a declared result that disagrees; refuse a
+    carried decision by a body not entitled to decide (its lost decision ends the proposal);
+    save the vote with its sections or roll call; a decision sets the proposal carried or lost;
+    audit.
     """
     with transaction.atomic():
         lock_proposal(proposal)
@@ -97,7 +103,7 @@ def vote_record(
         body = _body(proposal, body)
         _check_choices(stage=stage, method=method, majority=majority, declared=declared_result)
         if stage == Vote.Stage.DECISION:
-            _check_decision(proposal, body)
+            _check_once(proposal)
         held_on = as_date(held_on, "held_on")
         vote = Vote(
             proposal=proposal,
@@ -124,6 +130,8 @@ def vote_record(
                     f"{declared_result}; check the figures or the majority rule ({majority})."
                 }
             )
+        if stage == Vote.Stage.DECISION:
+            _check_entitled(body, vote.result)
         vote.save()
         for part in parts:
             part.vote = vote
@@ -158,17 +166,21 @@ def _check_choices(*, stage, method, majority, declared) -> None:
         raise ValidationError(problems)
 
 
-def _check_decision(proposal: Proposal, body: Body) -> None:
-    if not body.decides:
-        raise ValidationError(
-            {
-                "stage": f"{body.name} is not entitled to decide rule changes; "
-                "record its vote as a recommendation."
-            }
-        )
+def _check_once(proposal: Proposal) -> None:
     if proposal.votes.filter(stage=Vote.Stage.DECISION).exists():
         raise ValidationError(
             {"stage": f"Proposal {proposal.reference} already has a decision vote."}
+        )
+
+
+def _check_entitled(body: Body, result: str) -> None:
+    """A body not entitled to decide may lose a proposal (it falls there), never carry one."""
+    if not body.decides and result != Vote.Result.LOST:
+        raise ValidationError(
+            {
+                "stage": f"The {body.name} cannot adopt rule changes: record its "
+                "recommendation, and Conference's decision."
+            }
         )
 
 
