@@ -62,15 +62,19 @@ def rulebook_at(*, rulebook: Rulebook, on: datetime.date) -> Snapshot:
     """
     rules = list(Rule.objects.filter(rulebook=rulebook).in_document_order())
     in_force = versions_in_force(rulebook=rulebook, on=on)
-    depth: dict[int, int] = {}
+    # The depth a child of each rule is shown at. A rule whose parent is not in force that day
+    # (not yet made, or repealed) sits under its nearest ancestor that is, as in exports.
+    child_depth: dict[int, int] = {}
     entries = []
     for rule in rules:
-        depth[rule.pk] = depth.get(rule.parent_id, -1) + 1 if rule.parent_id else 0
+        depth = child_depth.get(rule.parent_id, 0) if rule.parent_id else 0
         version = in_force.get(rule.pk)
         if version is None or version.repealed:
+            child_depth[rule.pk] = depth
             continue
+        child_depth[rule.pk] = depth + 1
         version.rule = rule  # share the instance so templates reach rule.parent_id etc.
-        entries.append(Entry(rule=rule, version=version, depth=depth[rule.pk]))
+        entries.append(Entry(rule=rule, version=version, depth=depth))
     pending = list(
         RuleVersion.objects.filter(rule__rulebook=rulebook)
         .pending(on=on)

@@ -153,3 +153,21 @@ def test_rules_placed_with_stale_objects_still_land_in_document_order():
         Rule.objects.filter(rulebook=book).in_document_order().values_list("key", flat=True)
     )
     assert order == ["ch1", "ch1-a", "ch1-b", "ch1-c", "ch2", "ch2-a"]
+
+
+def test_a_rule_whose_parent_is_not_in_force_sits_under_its_nearest_ancestor_that_is():
+    book = RulebookFactory(slug="orphans")
+    chapter = rule_create(rulebook=book, key="ch")
+    clause = rule_create(rulebook=book, key="cl", parent=chapter)
+    sub = rule_create(rulebook=book, key="sub", parent=clause)
+    add_version(sub, "2008-01-01", "Older than its clause.", number="Rule 4B(2)Bii")
+    add_version(chapter, "2013-01-01", "", number="4", heading="Elections")
+    add_version(clause, "2013-01-01", "Clause text.", number="4.II")
+
+    def depths(on):
+        return [(e.rule.key, e.depth) for e in rulebook_at(rulebook=book, on=D(on)).entries]
+
+    assert depths("2010-01-01") == [("sub", 0)]
+    assert depths("2014-01-01") == [("ch", 0), ("cl", 1), ("sub", 2)]
+    add_version(clause, "2015-01-01", repealed=True)
+    assert depths("2016-01-01") == [("ch", 0), ("sub", 1)]
