@@ -249,15 +249,29 @@ class TextDiff:
         }
 
 
-@lru_cache(maxsize=2048)
+# Texts up to this size (both sides together) are memoised; a rule is a few thousand
+# characters, so 2,048 entries stay within a few tens of megabytes even at the cap, while
+# rare oversized inputs (up to MAX_DIFF_CHARS each) are diffed afresh and never held.
+_MEMO_CHARS = 20_000
+
+
 def compare(a: str, b: str, *, from_label: str = "a", to_label: str = "b") -> TextDiff:
-    """The diff of two texts, memoised per process.
+    """The diff of two texts, memoised per process for rule-sized texts.
 
     Versions never change, so the same pair is diffed again and again (the changes page, feeds,
     the API); a TextDiff is immutable and its renderings are cached on it, so sharing one is
-    safe. 2,048 entries of rule-sized texts stay within a few megabytes.
+    safe.
     """
+    if len(a) + len(b) <= _MEMO_CHARS:
+        return _compare_memo(a, b, from_label, to_label)
+    return _compare(a, b, from_label, to_label)
+
+
+def _compare(a: str, b: str, from_label: str, to_label: str) -> TextDiff:
     return TextDiff(a, b, tuple(diff_words(a, b)), from_label, to_label)
+
+
+_compare_memo = lru_cache(maxsize=2048)(_compare)
 
 
 # --- matching ------------------------------------------------------------------------------

@@ -258,3 +258,17 @@ def test_the_largest_allowed_unrelated_texts_still_diff_quickly():
     ops = diff_words(a, b)
     assert time.process_time() - started < 5
     assert apply_ops(a, ops) == b
+
+
+def test_rule_sized_diffs_are_memoised_and_large_ones_are_not_kept():
+    from rulebook import diff as diff_module
+
+    small_a, small_b = "Dues are 5 pounds. ", "Dues are 10 pounds. "
+    assert diff_module.compare(small_a, small_b) is diff_module.compare(small_a, small_b)
+    large_a = "word " * 5_000
+    large_b = large_a + "more"
+    before = diff_module._compare_memo.cache_info().currsize
+    first = diff_module.compare(large_a, large_b)
+    assert diff_module._compare_memo.cache_info().currsize == before
+    assert first is not diff_module.compare(large_a, large_b)
+    assert first.stats.words_added == 1
