@@ -4,19 +4,27 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
-HOST ?= 127.0.0.1
-PORT ?= 8000
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
+DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test install browser migrate demo bench lint format schema deploy-check clean
+.PHONY: run test install install-dev browser migrate demo bench lint format schema deploy-check clean
 
+# What production runs (requirements.txt) ...
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	@rm -f $(VENV)/.installed-*
+	@rm -f $(VENV)/.installed-[0-9]*
 	@touch $(STAMP)
 
+# ... and on top of it the test and lint tools (requirements-dev.txt), for `make test`.
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@rm -f $(VENV)/.installed-dev-*
+	@touch $(DEV_STAMP)
+
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
 
 # Browser tests drive the system Chromium (Debian's package; Playwright may not download one).
 browser:
@@ -38,21 +46,21 @@ demo: migrate
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install browser
+test: install-dev browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: install
+bench: install-dev
 	$(BIN)/python bench/run.py
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: install
+format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-schema: install
+schema: install-dev
 	$(BIN)/python manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 deploy-check: install
