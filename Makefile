@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test install install-dev browser migrate demo bench lint format schema deploy-check clean
+.PHONY: run serve test install install-dev browser migrate demo bench lint format schema deploy-check clean
 
 # What production runs (requirements.txt) ...
 $(STAMP): requirements.txt
@@ -45,6 +45,11 @@ demo: migrate
 
 run: demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# The production server (gunicorn.conf.py) on whatever DATABASE_URL/DEBUG/... the shell sets.
+serve: migrate
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py config.wsgi
 
 test: install-dev browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

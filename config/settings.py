@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.replica.ReplicaReadsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -115,7 +116,10 @@ if DATABASES["default"]["ENGINE"] not in {
         f"not {DATABASES['default']['ENGINE']!r}."
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0)
+# Persistent connections save a connect per request (on PostgreSQL that is most of a small
+# request's cost); health checks drop a connection the server closed instead of failing on it.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0 if DEBUG else 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("CONN_HEALTH_CHECKS", not DEBUG)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while a command writes; a busy timeout instead of
     # "database is locked" errors under concurrent requests.
@@ -124,6 +128,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL;",
         "transaction_mode": "IMMEDIATE",
     }
+
+# An optional read replica of the primary (PostgreSQL streaming replication): see
+# config/replica.py for which reads go there.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    try:
+        _replica = env.db_url("DATABASE_REPLICA_URL")
+    except Exception as exc:
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL is not a valid database URL: {exc}"
+        ) from None
+    if _replica["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must use the same engine as DATABASE_URL.")
+    _replica.update(
+        CONN_MAX_AGE=DATABASES["default"]["CONN_MAX_AGE"],
+        CONN_HEALTH_CHECKS=DATABASES["default"]["CONN_HEALTH_CHECKS"],
+        # The test run has no real replica: the alias reads the test copy of the primary.
+        TEST={"MIRROR": "default"},
+    )
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["config.replica.PrimaryReplicaRouter"]
+# How long after a write every read goes to the primary (longer than the replica's lag).
+REPLICA_LAG_SECONDS = env_int("REPLICA_LAG_SECONDS", 10)
 
 # The cache backs API rate limits, so in production it should be shared (redis://…).
 try:
