@@ -1,11 +1,13 @@
 """Micro-benchmark of rulebook.diff.diff_words against difflib, on rule-sized texts.
 
-Run: python bench/bench_diff.py   (standard library only; about 6 s of CPU)
+Run: python bench/bench_diff.py   (part of `make bench`; about 10 s of CPU)
 
 Each case prints the median CPU time per call in microseconds, the ratio to the difflib
 (autojunk=False) baseline measured in the same run, and the number of changed tokens in the
 result (inserted plus deleted), so a fast but bloated diff shows up too. Every timed call
-includes tokenising and building the ops, for difflib as well as for diff_words.
+includes tokenising and building the ops, for difflib as well as for diff_words. The other
+candidate matchers (patiencediff; rapidfuzz over the raw strings) run through the same
+tokeniser, cleanup and ops as diff_words, so only the matching differs.
 """
 
 from __future__ import annotations
@@ -20,7 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from rulebook.diff import Op, _to_ops, diff_words, tokenize
+import patiencediff
+from rapidfuzz.distance import Indel
+
+from rulebook.diff import Op, _cleanup, _segments, _to_ops, _words, diff_words, tokenize
 
 FUNCTION_WORDS = (
     "the of a an and or to in on at by for with as that any such not be shall may".split()
@@ -95,6 +100,21 @@ def difflib_ops(a: str, b: str, *, autojunk: bool) -> list[Op]:
     return _to_ops(segments)
 
 
+def matcher_ops(a: str, b: str, blocks_of) -> list[Op]:
+    ta, tb = tokenize(a), tokenize(b)
+    blocks = [tuple(block) for block in blocks_of(_words(ta), _words(tb)) if block[2]]
+    return _to_ops(_cleanup(_segments(ta, tb, blocks)))
+
+
+def patience_blocks(wa: list[str], wb: list[str]):
+    return patiencediff.PatienceSequenceMatcher(None, wa, wb).get_matching_blocks()
+
+
+def rapidfuzz_hash_blocks(wa: list[str], wb: list[str]):
+    # Compares words by hash(): fastest, but "" and "\x00" collide (why diff_words maps ids).
+    return [(m.a, m.b, m.size) for m in Indel.opcodes(wa, wb).as_matching_blocks()]
+
+
 def changed_tokens(ops: list[Op]) -> int:
     return sum(1 for op in ops if op.kind != "equal" for t in tokenize(op.text) if not t.isspace())
 
@@ -117,6 +137,8 @@ def run_case(title: str, a: str, b: str) -> None:
         "diff_words": lambda: diff_words(a, b),
         "difflib autojunk=False": lambda: difflib_ops(a, b, autojunk=False),
         "difflib autojunk=True": lambda: difflib_ops(a, b, autojunk=True),
+        "patiencediff": lambda: matcher_ops(a, b, patience_blocks),
+        "rapidfuzz by hash": lambda: matcher_ops(a, b, rapidfuzz_hash_blocks),
     }
     results = {
         name: (median_us(engine), changed_tokens(engine())) for name, engine in engines.items()

@@ -4,25 +4,16 @@ Pure Python over strings, no ORM. Diffs are computed per rule text, never over a
 One module on purpose, although past 400 lines: tokeniser, matcher and renderers share the
 token and segment conventions, and callers import only the public names at the top.
 
-Algorithm, chosen by measurement (`python bench/bench_diff.py`; CPython 3.11, median CPU time
-per call including tokenising and building the ops, then the changed tokens in the diff;
-"2.6x" is difflib's time over diff_words'). Measured on a shared 2-core VM under a load
-average of ~12, so absolute times are inflated; the ratios, from one run, are the stable part:
-
-    case                          diff_words         difflib autojunk=False  autojunk=True
-    500 words, 5 small edits      0.87 ms, 13        2.2 ms (2.6x), 13       1.7 ms, 13
-    500 vs an unrelated 500       5.3 ms, 1,054      3.2 ms (0.6x), 1,034    2.7 ms, 1,042
-    500 vs 500, same vocabulary   6.5 ms, 990        5.1 ms (0.8x), 1,002    2.9 ms, 1,048
-    3,000 words, 40 small edits   6.6 ms, 99         64 ms (9.7x), 97        40 ms, 97
-    3,000 words, 300 small edits  20 ms, 680         96 ms (4.9x), 668       73 ms, 684
-
-So: E. Myers' greedy O(ND) algorithm ("An O(ND) Difference Algorithm and Its Variations",
-Algorithmica 1, 1986) after trimming the common prefix and suffix. Its cost grows with D
-squared, so it gives up past `_MYERS_COST`; the rest is split at words that occur exactly
-once on each side (patience diff, as `git diff --patience`), the gaps between those anchors
-get Myers again under a shared budget, then unique runs of 2, 4 or 8 words serve as anchors;
-a gap with none is shown as replaced. That bounds the worst case: two unrelated texts of the
-maximum size take well under a second. difflib is only used for the line-level unified view.
+Matching: after trimming the common prefix and suffix, the words in between are aligned by
+rapidfuzz's `Indel.opcodes`, a bit-parallel longest-common-subsequence (Hyyrö's algorithm in
+C++), so the diff is a shortest insert/delete script over words. Chosen by measurement in
+`make bench` (`bench/bench_diff.py`, ratios against difflib without autojunk in the same run):
+on a 500-word rule with five small edits the whole call (tokenising, matching, ops) runs at
+well under a tenth of difflib's time; the hand-written Myers/patience matcher it replaces ran
+at about a third, and two unrelated 500-word texts went from slower than difflib to about a
+hundredth. Its cost is O(N*M/64) word comparisons with no give-up point, so even two
+unrelated texts of the maximum size finish in milliseconds. difflib is only used for the
+line-level unified view.
 
 Readability: tokens are aligned by their words, and a change of the whitespace after a word
 shows as a change of that whitespace alone. An equal run squeezed between two replacements,
@@ -37,27 +28,17 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from bisect import bisect_left
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
 from itertools import zip_longest
 
+from rapidfuzz.distance import Indel
+
 MAX_DIFF_CHARS = 200_000
 
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
 KINDS = frozenset({EQUAL, INSERT, DELETE})
-
-# Myers gives up after this many (d, k) steps, about D = 100 (some 100 changed words), ~2 ms.
-# Lower or higher caps gave the same diffs on the benchmark texts, higher ones slower.
-_MYERS_COST = 5_000
-# Past D = 10 Myers checks that the texts have enough words in common to finish within its
-# cap; texts that do not (a clause replaced by another) go on to the fallback at once.
-_MYERS_CHECK_D = 10
-# Steps shared by the gaps between patience anchors. Below ~20,000, long texts with a small
-# vocabulary and many edits came out up to 4x larger than the shortest diff (measured).
-_GAP_COST = 20_000
 
 # A token is a word with the whitespace after it. Words keep internal joiners, so "4.II.2.B.i",
 # "1,000", "co-operate" and "member's" stay whole; any other punctuation mark is a token of its
@@ -291,14 +272,22 @@ def _words(tokens: list[str]) -> list[str]:
 
 
 def _matching_blocks(a: list[str], b: list[str]) -> list[Block]:
+    """Matching blocks of a shortest insert/delete script from word list A to word list B.
+
+    The common prefix and suffix are matched first (most amendments touch a few words, so
+    that is most of the work), then rapidfuzz's bit-parallel LCS (`Indel.opcodes`, C++) aligns
+    what is left between them.
+    """
     blocks: list[Block] = []
     alo, ahi, blo, bhi = _trim(a, b, 0, len(a), 0, len(b), blocks)
     if alo < ahi and blo < bhi:
-        found, _ = _myers(a, b, alo, ahi, blo, bhi, _MYERS_COST)
-        if found is None:
-            _patience(a, b, alo, ahi, blo, bhi, blocks)
-        else:
-            blocks.extend(found)
+        # Words become small integers first: rapidfuzz compares other items by hash(), and
+        # hashes can collide ("" and "\x00" both count as 0), which would match unequal words.
+        ids: dict[str, int] = {}
+        wa = [ids.setdefault(word, len(ids)) for word in a[alo:ahi]]
+        wb = [ids.setdefault(word, len(ids)) for word in b[blo:bhi]]
+        middle = Indel.opcodes(wa, wb).as_matching_blocks()
+        blocks.extend((alo + m.a, blo + m.b, m.size) for m in middle if m.size)
     blocks.sort()
     return blocks
 
@@ -318,136 +307,6 @@ def _trim(a, b, alo, ahi, blo, bhi, blocks: list[Block]) -> tuple[int, int, int,
     if ahi < end:
         blocks.append((ahi, bhi, end - ahi))
     return alo, ahi, blo, bhi
-
-
-def _myers(a, b, alo, ahi, blo, bhi, max_cost: int) -> tuple[list[Block] | None, int]:
-    """Matching blocks of a shortest edit script, or None if it costs more than max_cost."""
-    a, b = a[alo:ahi], b[blo:bhi]
-    n, m = len(a), len(b)
-    max_d = min(n + m, int((2 * max_cost) ** 0.5) + 1)
-    off = max_d + 1
-    v = [0] * (2 * max_d + 3)
-    trace: list[list[int]] = []
-    cost = 0
-    for d in range(max_d + 1):
-        cost += d + 1
-        if cost > max_cost or (d == _MYERS_CHECK_D and _at_least_d(a, b) > max_d):
-            break
-        trace.append(v[:])
-        for at in range(off - d, off + d + 1, 2):  # at = off + k, for diagonals k = x - y
-            if at == off - d or (at != off + d and v[at - 1] < v[at + 1]):
-                x = v[at + 1]
-            else:
-                x = v[at - 1] + 1
-            y = x - at + off
-            while x < n and y < m and a[x] == b[y]:
-                x += 1
-                y += 1
-            v[at] = x
-            if x >= n and y >= m:
-                return _backtrack(trace, off, n, m, alo, blo), cost
-    return None, cost
-
-
-def _at_least_d(a: list[str], b: list[str]) -> int:
-    """A lower bound on the edit distance: words of either side that the other cannot match."""
-    common = (Counter(a) & Counter(b)).total()
-    return len(a) + len(b) - 2 * common
-
-
-def _backtrack(trace: list[list[int]], off: int, x: int, y: int, alo: int, blo: int) -> list[Block]:
-    blocks: list[Block] = []
-    for d in range(len(trace) - 1, 0, -1):
-        v = trace[d]
-        k = x - y
-        down = k == -d or (k != d and v[off + k - 1] < v[off + k + 1])
-        prev_k = k + 1 if down else k - 1
-        prev_x = v[off + prev_k]
-        mid_x = prev_x if down else prev_x + 1
-        if x > mid_x:
-            blocks.append((alo + mid_x, blo + mid_x - k, x - mid_x))
-        x, y = prev_x, prev_x - prev_k
-    if x > 0:
-        blocks.append((alo, blo, x))
-    return blocks
-
-
-def _patience(a, b, alo, ahi, blo, bhi, blocks: list[Block]) -> None:
-    """Anchor on words unique to both ranges, then diff the gaps between anchors.
-
-    A gap with no unique word goes to Myers while the shared budget lasts. Failing that, runs
-    of 2, 4 or 8 words that are unique serve as anchors (long texts with a small vocabulary);
-    a gap with none of those either is shown as replaced.
-    """
-    budget = _GAP_COST
-    work = [(alo, ahi, blo, bhi)]
-    while work:
-        alo, ahi, blo, bhi = _trim(a, b, *work.pop(), blocks)
-        if alo == ahi or blo == bhi:
-            continue
-        size, anchors = 1, _unique_anchors(a, b, alo, ahi, blo, bhi, 1)
-        if not anchors and set(a[alo:ahi]).isdisjoint(b[blo:bhi]):
-            continue
-        if not anchors and budget > 0:
-            found, cost = _myers(a, b, alo, ahi, blo, bhi, budget)
-            budget -= cost
-            if found is not None:
-                blocks.extend(found)
-                continue
-        while not anchors and size < min(ahi - alo, bhi - blo, 8):
-            size *= 2
-            anchors = _unique_anchors(a, b, alo, ahi, blo, bhi, size)
-        blocks.extend((i, j, size) for i, j in anchors)
-        starts = [(alo, blo)] + [(i + size, j + size) for i, j in anchors]
-        ends = [*anchors, (ahi, bhi)]
-        if anchors:
-            work.extend((i0, i1, j0, j1) for (i0, j0), (i1, j1) in zip(starts, ends, strict=True))
-
-
-def _unique_anchors(a, b, alo, ahi, blo, bhi, size: int) -> list[tuple[int, int]]:
-    """Starts of the longest chain, in order on both sides and not overlapping, of runs of
-    `size` words that occur once in each range."""
-    runs_a, runs_b = _runs(a, alo, ahi, size), _runs(b, blo, bhi, size)
-    count_a, count_b = Counter(runs_a), Counter(runs_b)
-    where_b = {run: j for j, run in enumerate(runs_b, blo)}
-    pairs = [
-        (i, where_b[run])
-        for i, run in enumerate(runs_a, alo)
-        if count_a[run] == 1 and count_b.get(run) == 1
-    ]
-    chain: list[tuple[int, int]] = []
-    for i, j in _longest_increasing(pairs):
-        if not chain or (i >= chain[-1][0] + size and j >= chain[-1][1] + size):
-            chain.append((i, j))
-    return chain
-
-
-def _runs(seq: list[str], lo: int, hi: int, size: int) -> list:
-    if size == 1:
-        return seq[lo:hi]
-    return list(zip(*(seq[lo + shift : hi] for shift in range(size)), strict=False))
-
-
-def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The longest subsequence of pairs (sorted by i) whose j increase, by patience sorting."""
-    tails: list[int] = []
-    tail_at: list[int] = []
-    back: list[int] = []
-    for index, (_, j) in enumerate(pairs):
-        pile = bisect_left(tails, j)
-        back.append(tail_at[pile - 1] if pile else -1)
-        if pile == len(tails):
-            tails.append(j)
-            tail_at.append(index)
-        else:
-            tails[pile] = j
-            tail_at[pile] = index
-    chain: list[tuple[int, int]] = []
-    index = tail_at[-1] if tail_at else -1
-    while index >= 0:
-        chain.append(pairs[index])
-        index = back[index]
-    return chain[::-1]
 
 
 # --- ops -----------------------------------------------------------------------------------
