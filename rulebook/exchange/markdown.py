@@ -2,7 +2,8 @@
 markdown`).
 
 Rule texts are written to read as printed: every character that Markdown would turn into
-formatting (emphasis, links, HTML, list markers, headings at the start of a line) is escaped,
+formatting (emphasis, strikethrough, links and images, HTML and entities such as `&amp;`,
+list markers, headings at the start of a line) is escaped,
 and line breaks inside a paragraph are kept as hard breaks rather than run together.
 """
 
@@ -19,9 +20,9 @@ MONTHS = (
 ).split()
 DEEPEST_HEADING = 6  # Markdown has six heading levels; deeper rules share the last one.
 
-_INLINE = re.compile(r"([\\`*_<\[])")
+_INLINE = re.compile(r"([\\`*_<\[\]&~!])")
 # What Markdown reads as structure at the start of a line: a heading, a quote, a list item, a
-# thematic break or setext underline, a fence, a table row. (* _ ` are escaped everywhere.)
+# thematic break or setext underline, a fence, a table row. (_INLINE's are escaped everywhere.)
 _LEADING = re.compile(r"^(#{1,6}(?=\s|$)|>|[-+](?=\s|$|[-+])|=|~~~|\|)")
 _ORDERED = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 _HARD_BREAK = "\\\n"
