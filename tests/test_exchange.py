@@ -710,7 +710,7 @@ def test_markdown_escapes_what_markdown_would_format(db):
     assert render_markdown(rulebook=rulebook, at=datetime.date(2015, 1, 1)).endswith(
         "## 4.2 Rule \\#\n\n"
         "\\# not a heading\\\n\\- not a list\\\n1\\. not a list\\\n"
-        "\\<b>\\*bold\\*\\</b> \\[x](y) a\\_b\n"
+        "\\<b>\\*bold\\*\\</b> \\[x\\](y) a\\_b\n"
     )
 
 
