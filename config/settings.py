@@ -157,6 +157,10 @@ try:
 except Exception as exc:
     raise ImproperlyConfigured(f"CACHE_URL is not a valid cache URL: {exc}") from None
 
+# Import files above this size are refused before parsing (a rule book's YAML is well under
+# 1 MB; parsing takes several times the file's size in memory).
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 16_000_000)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,16 +1,23 @@
 """`python manage.py import_rulebook FILE [--format json|yaml]`: create a rule book from a file.
 
 The file is checked whole before anything is written: on any problem every one is printed,
-one per line, and the command exits with status 1 having written nothing.
+one per line, and the command exits with status 1 having written nothing. A file larger than
+settings.IMPORT_MAX_BYTES (`IMPORT_MAX_BYTES`, 16 MB by default) is refused before it is read,
+so a huge or hostile file cannot exhaust the memory of the process parsing it.
 """
 
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from rulebook.exchange import FORMATS, InvalidRulebookFile, read_document, rulebook_import
 from rulebook.models import Parameter, Rule, RuleVersion
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1_000_000:g} MB"
 
 
 def counted(number: int, noun: str) -> str:
@@ -54,8 +61,14 @@ class Command(BaseCommand):
         )
 
     def _read(self, file: str, stdin) -> str:
+        limit = settings.IMPORT_MAX_BYTES
         try:
-            return stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8")
+            if file == "-":
+                text = stdin.read(limit + 1)
+                size = len(text.encode("utf-8")) if len(text) <= limit else limit + 1
+            else:
+                size = Path(file).stat().st_size
+                text = None if size > limit else Path(file).read_text(encoding="utf-8")
         except FileNotFoundError:
             raise CommandError(f"{file}: no such file.") from None
         except IsADirectoryError:
@@ -66,3 +79,10 @@ class Command(BaseCommand):
             ) from None
         except OSError as exc:
             raise CommandError(f"{file}: cannot be read ({exc.strerror}).") from None
+        if size > limit:
+            name = "Standard input" if file == "-" else file
+            raise CommandError(
+                f"{name} is larger than {megabytes(limit)}, the most an import may be "
+                "(IMPORT_MAX_BYTES); nothing was imported."
+            )
+        return text
