@@ -264,9 +264,11 @@ class AuditEntry(models.Model):
     """Who did what, when: written by every service that changes the record."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    # PROTECT: the trail is history (the database refuses to change it), so a user who did
+    # something cannot be deleted, only made inactive.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -281,3 +283,8 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject}"
+
+
+# The tables that hold history: rows are only ever inserted (the database refuses UPDATE,
+# DELETE and TRUNCATE on PostgreSQL; `create_app_role` grants only SELECT and INSERT on them).
+HISTORY_MODELS = (RuleVersion, ParameterValue, AuditEntry)

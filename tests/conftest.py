@@ -22,6 +22,22 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)"))
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Let the suite empty history tables between transactional tests on PostgreSQL.
+
+    Django's flush uses TRUNCATE there, which the history guards refuse unless the session
+    says `rulebook.maintenance = on` (rulebook/migrations/0003_history_guards.py). Tests of
+    the guards switch it off inside their own transaction.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        settings_dict = connections[alias].settings_dict
+        if settings_dict["ENGINE"] == "django.db.backends.postgresql":
+            settings_dict.setdefault("OPTIONS", {})["options"] = "-c rulebook.maintenance=on"
+
+
 @pytest.fixture
 def chromium_path():
     path = (

@@ -59,3 +59,13 @@ def test_a_file_under_the_limit_imports(tmp_path, limit):
     path.write_text(SMALL)
     call_command("import_rulebook", str(path), stdout=io.StringIO())
     assert Rulebook.objects.filter(slug="tiny").exists()
+
+
+@pytest.mark.django_db
+def test_create_app_role_says_it_needs_postgresql_on_sqlite():
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        pytest.skip("the refusal is for other databases")
+    with pytest.raises(CommandError, match="create_app_role needs PostgreSQL"):
+        call_command("create_app_role", "rulebook_app")
