@@ -87,6 +87,14 @@ class ProposalForm(forms.ModelForm):
             self.add_error(None, error)
 
 
+class ParametersField(forms.JSONField):
+    """Django 5.2's JSONField calls a disabled field changed when its value is not posted
+    (Django ticket #37122, fixed upstream); a disabled field never changes."""
+
+    def has_changed(self, initial, data):
+        return not self.disabled and super().has_changed(initial, data)
+
+
 class AmendmentForm(forms.ModelForm):
     """One amendment of a draft.
 
@@ -99,6 +107,7 @@ class AmendmentForm(forms.ModelForm):
     class Meta:
         model = Amendment
         fields = [*AMENDMENT_FIELDS, *PLACEMENT_FIELDS]
+        field_classes = {"parameters": ParametersField}
         widgets = {
             "text": forms.Textarea(attrs={"rows": 6, "cols": 80}),
             "parameters": forms.Textarea(attrs={"rows": 2, "cols": 60}),
