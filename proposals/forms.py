@@ -189,7 +189,8 @@ class AmendmentFormSet(BaseInlineFormSet):
     """The amendments of a draft, checked together in `clean()` and saved through the
     services (`amendment_add`, `amendment_update`, `amendment_remove`) by `save()`.
 
-    `by` is the user the services record in the audit trail.
+    `by` is the user the services record in the audit trail. The services always write,
+    so `commit=False` is not supported (the admin saves with `commit=True`).
     """
 
     def __init__(self, *args, by=None, **kwargs):
