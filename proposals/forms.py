@@ -1,6 +1,9 @@
-"""Forms of the drafting admin. They check input shape only; every rule of the workflow is
-the services' (`proposals.services`), whose ValidationErrors the admin puts back on these
-forms with `add_service_error`."""
+"""Forms of the drafting admin and of the workflow pages.
+
+They parse input (strings into dates, rules, numbers); every rule of the domain is the
+services' (`proposals.services`). The drafting forms run the services' own checks in
+`clean()` (see `_amendment_problems`), so the admin saves only input the services accept.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,13 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from proposals.models import Amendment, Body, Membership, Proposal, Vote
+from proposals.services import amendment_add, amendment_remove, amendment_update
+from proposals.services.amendments import (
+    Problems,
+    amendment_build,
+    amendment_data,
+    duplicate_targets,
+)
 from proposals.services.common import latest_version, parameter_values
 
 # The proposal fields a draft's form edits (the rest belong to the workflow).
@@ -52,24 +62,7 @@ def add_service_error(form: forms.Form, field: str, messages: list[str]) -> None
         form.add_error(None, [f"{readable(field)}: {message}" for message in messages])
 
 
-class ServiceErrorsMixin:
-    """Shows errors a service raised on an earlier, rolled-back save of the same input.
-
-    The admin saves through services only after its forms validate; when a service refuses,
-    the admin renders the same POST again with `service_errors` set on the form class (or
-    passed to the formset), and `clean` turns them into ordinary form errors.
-    """
-
-    service_errors: dict[str, list[str]] = {}
-
-    def clean(self):
-        cleaned = super().clean()
-        for field, messages in self.service_errors.items():
-            add_service_error(self, field, messages)
-        return cleaned
-
-
-class ProposalForm(ServiceErrorsMixin, forms.ModelForm):
+class ProposalForm(forms.ModelForm):
     # The model's check constraint would only say it is "violated"; say what is allowed.
     conference_year = forms.IntegerField(
         min_value=1900,
@@ -81,6 +74,25 @@ class ProposalForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["rulebook", *PROPOSAL_FIELDS]
+
+    def validate_unique(self):
+        super().validate_unique()
+        if "rulebook" in self.fields:
+            return
+        # A saved proposal's rule book is shown read-only, so it is no form field and Django
+        # skips the model's constraints that name it: "reference is unique in the rule book".
+        try:
+            self.instance.validate_constraints(exclude=set(self.errors))
+        except ValidationError as error:
+            self.add_error(None, error)
+
+
+class ParametersField(forms.JSONField):
+    """Django 5.2's JSONField calls a disabled field changed when its value is not posted
+    (Django ticket #37122, fixed upstream); a disabled field never changes."""
+
+    def has_changed(self, initial, data):
+        return not self.disabled and super().has_changed(initial, data)
 
 
 class AmendmentForm(forms.ModelForm):
@@ -95,6 +107,7 @@ class AmendmentForm(forms.ModelForm):
     class Meta:
         model = Amendment
         fields = [*AMENDMENT_FIELDS, *PLACEMENT_FIELDS]
+        field_classes = {"parameters": ParametersField}
         widgets = {
             "text": forms.Textarea(attrs={"rows": 6, "cols": 80}),
             "parameters": forms.Textarea(attrs={"rows": 2, "cols": 60}),
@@ -109,14 +122,19 @@ class AmendmentForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            # Changing what an amendment targets would change its base: remove it and add
-            # a new one instead (as the services require).
-            for name in ("kind", "rule"):
-                if name in self.fields:
-                    self.fields[name].disabled = True
-        elif "kind" in self.fields:
-            self.fields["kind"].initial = Amendment.Kind.AMEND
+        if self.instance.pk is None:
+            if "kind" in self.fields:
+                self.fields["kind"].initial = Amendment.Kind.AMEND
+            return
+        # Changing what an amendment targets would change its base: remove it and add a new
+        # one instead (as the services require). One with a rebase conflict is changed only
+        # by resolving the conflict, on the Rebase page.
+        locked = list(self.fields) if self.instance.conflict else ["kind", "rule"]
+        for name in locked:
+            if name in self.fields:
+                self.fields[name].disabled = True
+        if self.instance.conflict and "text" in self.fields:
+            self.fields["text"].help_text = "Rebase conflict: resolve it on the Rebase page."
 
     def clean(self):
         cleaned = super().clean()
@@ -168,17 +186,80 @@ class AmendmentForm(forms.ModelForm):
 
 
 class AmendmentFormSet(BaseInlineFormSet):
-    """The amendments of a proposal; `service_errors` maps a form's index to its errors."""
+    """The amendments of a draft, checked together in `clean()` and saved through the
+    services (`amendment_add`, `amendment_update`, `amendment_remove`) by `save()`.
 
-    def __init__(self, *args, service_errors=None, **kwargs):
+    `by` is the user the services record in the audit trail. The services always write,
+    so `commit=False` is not supported (the admin saves with `commit=True`).
+    """
+
+    def __init__(self, *args, by=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.service_errors = service_errors or {}
+        self.by = by
 
     def clean(self):
         super().clean()
-        for index, errors in self.service_errors.items():
-            for field, messages in errors.items():
-                add_service_error(self.forms[index], field, messages)
+        if not self.instance.rulebook_id:
+            return  # the proposal form says what is wrong with the rule book
+        kept = [f for f in self.forms if not (self.can_delete and self._should_delete_form(f))]
+        if any(form.errors for form in kept):
+            return  # the services' checks need every kept row parsed
+        rows = [(f, _row(f)) for f in kept if f.instance.pk or f.has_changed()]
+        problems = _amendment_problems(self.instance, [row for _, row in rows])
+        for path, messages in problems.items():
+            match = _INDEXED.match(path)
+            if match is None:
+                raise ValidationError(messages)
+            add_service_error(rows[int(match["index"])][0], match["field"], messages)
+
+    def save_new(self, form, commit=True):
+        return amendment_add(proposal=self.instance, by=self.by, **form.service_data())
+
+    def save_existing(self, form, obj, commit=True):
+        return amendment_update(amendment=obj, by=self.by, **form.service_changes())
+
+    def delete_existing(self, obj, commit=True):
+        amendment_remove(amendment=obj, by=self.by)
+
+
+def _row(form: AmendmentForm) -> tuple[Amendment | None, dict | None]:
+    """An amendment form as (the saved amendment or None, its changes or None)."""
+    if form.instance.pk is None:
+        return None, form.service_data()
+    return form.instance, (form.service_changes() if form.has_changed() else None)
+
+
+def _amendment_problems(
+    proposal: Proposal, rows: list[tuple[Amendment | None, dict | None]]
+) -> dict[str, list[str]]:
+    """What the services would refuse in the amendments a draft has after a save.
+
+    `rows` are the amendments in order, each as (the saved amendment, or None for a new
+    one; the changes in the services' shape, or None to keep it as it is). Problems are
+    keyed by path, "amendments[1].text" for the second row. This is the admin's only call
+    into the services' amendment checks: today `amendment_build` (what `amendment_add` and
+    `amendment_update` run, an edit keeping its base version) and `duplicate_targets`.
+    """
+    problems, built = Problems(), []
+    for index, (amendment, changes) in enumerate(rows):
+        if changes is None:
+            built.append(amendment)
+            continue
+        data, base = changes, None
+        if amendment is not None:
+            data, base = {**amendment_data(amendment), **changes}, amendment.base_version
+        try:
+            built.append(
+                amendment_build(
+                    rulebook=proposal.rulebook, data=data, prefix=f"amendments[{index}].", base=base
+                )
+            )
+        except ValidationError as error:
+            for path, messages in error.message_dict.items():
+                problems.setdefault(path, []).extend(messages)
+    if not problems:
+        duplicate_targets(built, problems)
+    return problems
 
 
 class DateInput(forms.DateInput):

@@ -1,18 +1,18 @@
 """The proposal page: a draft with its amendments inline, saved through the services.
 
-Django's admin validates the forms, then calls `save_model` and `save_related`; here those
-call `proposal_create`, `proposal_update` and `amendment_add/update/remove` instead of saving
-rows. A service may still refuse (a duplicate reference, an amendment that changes nothing):
-the admin's transaction is rolled back and the same POST is shown again with the service's
-messages on the fields they name (`changeform_view`).
+Django's admin runs it as usual: the forms check the input, with the services' own checks
+(`proposals.forms`, `AmendmentFormSet.clean`), then `save_model` calls `proposal_create` or
+`proposal_update` and the inline formset saves each amendment with `amendment_add`,
+`amendment_update` or `amendment_remove`, all in the admin's one transaction.
 """
 
 from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
+from django.http import HttpResponseRedirect
 
 from proposals.admin import display
 from proposals.admin.workflow import WorkflowViews
@@ -22,31 +22,13 @@ from proposals.forms import (
     AmendmentForm,
     AmendmentFormSet,
     ProposalForm,
-    error_dict,
 )
 from proposals.models import Amendment, Proposal, RollCallEntry, Vote
-from proposals.services import (
-    amendment_add,
-    amendment_remove,
-    amendment_update,
-    proposal_create,
-    proposal_update,
-)
+from proposals.services import proposal_create, proposal_update
 from rulebook.admin import ReadOnlyMixin
 
 DRAFT = Proposal.Status.DRAFT
 WORKFLOW_FIELDS = ["status", "submitted_on", "adopted_on", "adoption_note"]
-_AMENDMENT_KEY = "amendments["  # how proposal_create names an amendment's field: amendments[2].text
-
-
-class RefusedByService(Exception):
-    """A service refused the save; carries its messages for the proposal form and, by form
-    index, for the amendment forms."""
-
-    def __init__(self, proposal=None, amendments=None):
-        super().__init__("refused by a service")
-        self.proposal = proposal or {}
-        self.amendments = amendments or {}
 
 
 def _editable(obj) -> bool:
@@ -191,7 +173,11 @@ class ProposalAdmin(WorkflowViews, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False  # a proposal is withdrawn, never deleted: it is part of the record
 
-    # --- showing service refusals -------------------------------------------------------
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, AmendmentInline):
+            kwargs["by"] = request.user  # the amendment services audit who saved
+        return kwargs
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         proposal = self.get_object(request, unquote(object_id)) if object_id else None
@@ -201,127 +187,28 @@ class ProposalAdmin(WorkflowViews, admin.ModelAdmin):
         extra_context = {**(extra_context or {}), **self.workflow_context(request, proposal)}
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except RefusedByService as refused:
-            # The failed save was rolled back with the admin's transaction; render the
-            # same input again, this time with the service's messages as form errors.
-            request.service_refusal = refused
-            return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change=change, **kwargs)
-        refused = getattr(request, "service_refusal", None)
-        if refused is not None:
-            form = type(form.__name__, (form,), {"service_errors": refused.proposal})
-        return form
-
-    def get_formset_kwargs(self, request, obj, inline, prefix):
-        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
-        refused = getattr(request, "service_refusal", None)
-        if isinstance(inline, AmendmentInline) and refused is not None:
-            kwargs["service_errors"] = refused.amendments
-        return kwargs
-
-    # --- saving through the services ----------------------------------------------------
+        except ValidationError as refused:
+            # The forms ran the services' checks, so a service refuses here only when the
+            # draft changed between the check and the save (a submission, another save).
+            # The admin's transaction rolled everything back: say so, and show the page anew.
+            for message in refused.messages:
+                messages.error(request, f"Nothing was saved: {message}")
+            return HttpResponseRedirect(request.get_full_path())
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            return  # created together with its amendments in save_related
-        fields = {name: form.cleaned_data[name] for name in form.changed_data}
-        if fields:
-            try:
-                proposal_update(proposal=obj, by=request.user, **fields)
-            except ValidationError as error:
-                raise RefusedByService(proposal=error_dict(error)) from None
-
-    def save_related(self, request, form, formsets, change):
-        amendments = None
-        for formset in formsets:
-            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-            if formset.model is Amendment:
-                amendments = formset
-        if not change:
-            self._create(request, form, amendments)
-        elif amendments is not None:
-            self._save_amendments(request, form.instance, amendments)
-
-    def _create(self, request, form, formset):
-        """proposal_create with every filled-in amendment form, in order."""
-        forms = [] if formset is None else _filled_forms(formset)
+        """Save the proposal's own fields through its service; the inline formset then saves
+        the amendments (`AmendmentFormSet.save_new`, …)."""
         cleaned = form.cleaned_data
-        try:
-            created = proposal_create(
-                rulebook=cleaned["rulebook"],
-                **{name: cleaned[name] for name in PROPOSAL_FIELDS},
-                amendments=[f.service_data() for f in forms],
-                by=request.user,
-            )
-        except ValidationError as error:
-            raise _route_create_errors(error_dict(error), formset, forms) from None
-        # The admin goes on with the form's instance (its log entry, the redirect).
-        proposal = form.instance
-        for field in Proposal._meta.concrete_fields:
-            setattr(proposal, field.attname, getattr(created, field.attname))
-        proposal._state.adding, proposal._state.db = False, created._state.db
-        if formset is not None:
-            formset.new_objects = list(created.amendments.all())
-
-    def _save_amendments(self, request, proposal, formset):
-        """Remove, then change, then add amendments: each through its service, each
-        refusal kept for its form; any refusal rolls the whole save back."""
-        refusals, by, deleted = {}, request.user, formset.deleted_forms
-        for index, form in enumerate(formset.forms):
-            if form.instance.pk is None or form not in deleted:
-                continue
-            try:
-                amendment_remove(amendment=form.instance, by=by)
-                formset.deleted_objects.append(form.instance)
-            except ValidationError as error:
-                refusals[index] = error_dict(error)
-        for index, form in enumerate(formset.forms):
-            if form in deleted or not form.has_changed():
-                continue
-            try:
-                if form.instance.pk:
-                    amendment_update(amendment=form.instance, by=by, **form.service_changes())
-                    formset.changed_objects.append((form.instance, form.changed_data))
-                else:
-                    added = amendment_add(proposal=proposal, by=by, **form.service_data())
-                    formset.new_objects.append(added)
-            except ValidationError as error:
-                refusals[index] = error_dict(error)
-        if refusals:
-            raise _route_amendment_errors(formset, refusals)
-
-
-def _filled_forms(formset) -> list:
-    deleted = formset.deleted_forms
-    return [f for f in formset.forms if f.has_changed() and f not in deleted]
-
-
-def _route_create_errors(errors, formset, forms) -> RefusedByService:
-    """Errors keyed "amendments[i].field" go to the i-th filled-in form, the rest on top."""
-    refused = RefusedByService()
-    for key, messages_ in errors.items():
-        if key.startswith(_AMENDMENT_KEY) and formset is not None:
-            position, _, field = key[len(_AMENDMENT_KEY) :].partition("].")
-            index = formset.forms.index(forms[int(position)])
-            refused.amendments.setdefault(index, {}).setdefault(field, []).extend(messages_)
-        else:
-            refused.proposal.setdefault(key, []).extend(messages_)
-    return refused
-
-
-def _route_amendment_errors(formset, refusals) -> RefusedByService:
-    """A refusal for a removed amendment has no form left to show it: put it on top."""
-    refused = RefusedByService()
-    deleted = formset.deleted_forms
-    for index, errors in refusals.items():
-        if formset.forms[index] in deleted:
-            label = f"Removing amendment {index + 1}"
-            for messages_ in errors.values():
-                refused.proposal.setdefault(NON_FIELD_ERRORS, []).extend(
-                    f"{label}: {message}" for message in messages_
-                )
-        else:
-            refused.amendments[index] = errors
-    return refused
+        if change:
+            fields = {name: cleaned[name] for name in form.changed_data}
+            if fields:
+                proposal_update(proposal=obj, by=request.user, **fields)
+            return
+        created = proposal_create(
+            rulebook=cleaned["rulebook"],
+            **{name: cleaned[name] for name in PROPOSAL_FIELDS},
+            by=request.user,
+        )
+        # The admin goes on with its own instance (the amendments, the log, the redirect).
+        obj.pk = created.pk
+        obj.refresh_from_db()
