@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import django_filters as filters
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.shortcuts import render
 
+from proposals.filters import ProposalFilter
 from proposals.models import Amendment, Membership, Proposal
 from rulebook.diff import DiffInputTooLarge, compare
 from web.views.common import (
@@ -19,25 +19,6 @@ from web.views.common import (
 )
 
 PAGE_SIZE = 50
-
-
-class ProposalFilter(filters.FilterSet):
-    status = filters.ChoiceFilter(choices=Proposal.Status.choices, empty_label="Any status")
-    year = filters.NumberFilter(
-        field_name="conference_year", label="Conference year", min_value=1900, max_value=2200
-    )
-    proposer = filters.CharFilter(lookup_expr="icontains", label="Proposer", max_length=200)
-    rule = filters.CharFilter(method="filter_rule", label="Rule (key or number)", max_length=100)
-
-    class Meta:
-        model = Proposal
-        fields = ["status", "year", "proposer", "rule"]
-
-    def filter_rule(self, queryset, name, value):
-        value = value.strip()
-        matches = Q(amendments__rule__key=value) | Q(amendments__new_key=value)
-        matches |= Q(amendments__rule__versions__number__iexact=value)
-        return queryset.filter(pk__in=Proposal.objects.filter(matches).values("pk"))
 
 
 @member_page

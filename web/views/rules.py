@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 
 from django.db.models import prefetch_related_objects
 from django.shortcuts import render
@@ -11,6 +10,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import etag
 
 from rulebook.diff import DiffInputTooLarge, compare
+from rulebook.etags import fingerprint
 from rulebook.models import RuleVersion
 from rulebook.selectors import rule_blame
 from web.history import attach_proposals, rule_history
@@ -119,8 +119,7 @@ def _version_ids(rulebook, key, seqs) -> dict[int, int]:
 
 
 def _tag(*parts) -> str:
-    raw = ":".join(str(p) for p in (PAGE_REVISION, *parts))
-    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+    return fingerprint(PAGE_REVISION, *parts)
 
 
 @immutable
