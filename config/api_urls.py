@@ -5,8 +5,8 @@ keys, proposals and votes by id. Any other address under /api/ is a JSON 404."""
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from proposals.api import history, workflow
 from proposals.api import views as proposals
-from proposals.api import workflow
 from rulebook.api import reports
 from rulebook.api import views as rulebook
 from rulebook.api.errors import not_found_json
@@ -22,18 +22,18 @@ PROPOSAL = BOOK + "proposals/<int:pk>/"
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("rulebooks/", rulebook.RulebookViewSet.as_view(LIST), name="rulebook-list"),
-    path(BOOK, rulebook.RulebookViewSet.as_view(DETAIL), name="rulebook-detail"),
+    path("rulebooks/", history.RulebookViewSet.as_view(LIST), name="rulebook-list"),
+    path(BOOK, history.RulebookViewSet.as_view(DETAIL), name="rulebook-detail"),
     path(BOOK + "rules/", rulebook.RuleViewSet.as_view(LIST), name="rule-list"),
-    path(RULE, rulebook.RuleViewSet.as_view(DETAIL), name="rule-detail"),
-    path(RULE + "versions/", rulebook.VersionViewSet.as_view(LIST), name="version-list"),
+    path(RULE, history.RuleDetailViewSet.as_view(DETAIL), name="rule-detail"),
+    path(RULE + "versions/", history.VersionViewSet.as_view(LIST), name="version-list"),
     path(
         RULE + "versions/<int:seq>/",
-        rulebook.VersionViewSet.as_view(DETAIL),
+        history.VersionViewSet.as_view(DETAIL),
         name="version-detail",
     ),
     path(RULE + "diff/", reports.RuleDiffView.as_view(), name="rule-diff"),
-    path(RULE + "blame/", reports.RuleBlameView.as_view(), name="rule-blame"),
+    path(RULE + "blame/", history.RuleBlameView.as_view(), name="rule-blame"),
     path(BOOK + "changes/", reports.ChangesView.as_view(), name="changes"),
     path(BOOK + "cite/", reports.CiteView.as_view(), name="cite"),
     path(BOOK + "parameters/", rulebook.ParameterViewSet.as_view(LIST), name="parameter-list"),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -67,7 +68,21 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "rulebook",
     "proposals",
+    "web",
 ]
+
+# A rule book, rule, version or parameter is shown on a member page (web/urls.py). The link is
+# wired here, where every app may be named, so that `rulebook` names no URL of the app above it.
+ABSOLUTE_URL_OVERRIDES = {
+    "rulebook.rulebook": lambda book: reverse("web:contents", args=[book.slug]),
+    "rulebook.rule": lambda rule: reverse("web:rule", args=[rule.rulebook.slug, rule.key]),
+    "rulebook.ruleversion": lambda version: reverse(
+        "web:version", args=[version.rule.rulebook.slug, version.rule.key, version.seq]
+    ),
+    "rulebook.parameter": lambda parameter: reverse(
+        "web:parameter", args=[parameter.rulebook.slug, parameter.key]
+    ),
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 
 KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -38,9 +37,6 @@ class Rulebook(models.Model):
 
     def __str__(self):
         return self.title
-
-    def get_absolute_url(self):
-        return reverse("rulebook:contents", kwargs={"rulebook": self.slug})
 
 
 class RuleQuerySet(models.QuerySet):
@@ -80,9 +76,6 @@ class Rule(models.Model):
 
     def __str__(self):
         return self.key
-
-    def get_absolute_url(self):
-        return reverse("rulebook:rule", kwargs={"rulebook": self.rulebook.slug, "key": self.key})
 
 
 class RuleVersionQuerySet(models.QuerySet):
@@ -183,12 +176,6 @@ class RuleVersion(models.Model):
             )
         super().save(*args, **kwargs)
 
-    def get_absolute_url(self):
-        return reverse(
-            "rulebook:version",
-            kwargs={"rulebook": self.rule.rulebook.slug, "key": self.rule.key, "seq": self.seq},
-        )
-
     def delete(self, *args, **kwargs):
         raise ImmutableVersionError("Rule versions are immutable and cannot be deleted.")
 
@@ -214,11 +201,6 @@ class Parameter(models.Model):
 
     def __str__(self):
         return self.label or self.key
-
-    def get_absolute_url(self):
-        return reverse(
-            "rulebook:parameter", kwargs={"rulebook": self.rulebook.slug, "key": self.key}
-        )
 
 
 class ParameterValueQuerySet(models.QuerySet):

@@ -10,8 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import OuterRef, Prefetch, Subquery
 
 from rulebook.blame import blame
 from rulebook.models import Parameter, ParameterValue, Rule, Rulebook, RuleVersion
@@ -219,66 +218,15 @@ def _timeline(stated: list[ParameterValue], versions: list[RuleVersion]) -> list
     return points
 
 
-# --- Member pages: a rule's history, blame, citations and the feed of adopted changes --------
+# --- A rule's versions, blame and the newest versions ---------- -----------------------------
 
 
-@dataclass(frozen=True)
-class RuleHistory:
-    """A rule's versions (oldest first) and every amendment that ever targeted it.
-
-    Proposal data is reached through reverse relations by name (`version.amendment`,
-    `rule.amendments`): this app never imports `proposals`. When that app is not installed
-    both come back without it.
-    """
-
-    rule: Rule
-    versions: list[RuleVersion]
-    amendments: list = field(default_factory=list)
-
-
-_VOTE_PATHS = ("votes__body", "votes__sections", "votes__roll_call__membership")
-
-
-def rule_history(*, rule: Rule) -> RuleHistory:
-    """Versions with parameters, the amendment and proposal behind each, and their votes.
-
-    Ten queries whatever the number of versions, proposals or votes: versions, their
-    parameter values, their amendments, the rule's amendments, one query for the proposals
-    of both, then votes, bodies, card-vote sections, roll calls and roll-call members.
-    """
+def rule_versions(*, rule: Rule) -> list[RuleVersion]:
+    """The rule's versions, oldest first, with their parameters. Two queries."""
     versions = list(_versions_with_parameters(rule.versions.order_by("seq")))
     for version in versions:
         version.rule = rule
-    if not hasattr(Rule, "amendments"):
-        return RuleHistory(rule=rule, versions=versions)
-    prefetch_related_objects(versions, "amendment")
-    amendments = list(
-        rule.amendments.select_related("base_version", "produced_version").order_by("id")
-    )
-    produced = [_amendment_of(v) for v in versions]
-    everything = amendments + [a for a in produced if a is not None]
-    _share_proposals(everything)
-    return RuleHistory(rule=rule, versions=versions, amendments=amendments)
-
-
-def _amendment_of(version: RuleVersion):
-    try:
-        return version.amendment
-    except ObjectDoesNotExist:
-        return None
-
-
-def _share_proposals(amendments: list) -> None:
-    """Load each proposal once, with its votes, and hang the same object on each amendment."""
-    if not amendments:
-        return
-    proposal_model = amendments[0]._meta.get_field("proposal").related_model
-    ids = {a.proposal_id for a in amendments}
-    proposals = {
-        p.pk: p for p in proposal_model.objects.filter(pk__in=ids).prefetch_related(*_VOTE_PATHS)
-    }
-    for amendment in amendments:
-        amendment.proposal = proposals[amendment.proposal_id]
+    return versions
 
 
 @dataclass(frozen=True)
@@ -315,36 +263,6 @@ def rule_blame(*, rule: Rule, on: datetime.date) -> Blame:
     return Blame(rule=rule, on=on, version=current, passages=passages)
 
 
-@dataclass(frozen=True)
-class Citation:
-    """A version that bore the cited number, and until when (None: still in force)."""
-
-    version: RuleVersion
-    until: datetime.date | None
-
-    @property
-    def rule(self) -> Rule:
-        return self.version.rule
-
-    def covers(self, on: datetime.date) -> bool:
-        return self.version.effective_from <= on and (self.until is None or on < self.until)
-
-
-def citations(*, rulebook: Rulebook, number: str) -> list[Citation]:
-    """Every version of any rule that was numbered `number` (case-insensitive), oldest first.
-
-    One query: the date each version stopped being in force comes from a subquery.
-    """
-    following = RuleVersion.objects.filter(rule=OuterRef("rule"), seq__gt=OuterRef("seq"))
-    qs = (
-        RuleVersion.objects.filter(rule__rulebook=rulebook, number__iexact=number)
-        .annotate(until=Subquery(following.order_by("seq").values("effective_from")[:1]))
-        .select_related("rule")
-        .order_by("effective_from", "rule__position")
-    )
-    return [Citation(version=v, until=v.until) for v in qs]
-
-
 def adopted_versions(*, rulebook: Rulebook, rule: Rule | None = None, limit: int = 50):
     """The newest recorded versions (newest first), each with the text it replaced.
 
@@ -363,16 +281,3 @@ def adopted_versions(*, rulebook: Rulebook, rule: Rule | None = None, limit: int
         .select_related("rule__rulebook")
         .order_by("-effective_from", "-created_at", "-pk")[:limit]
     )
-
-
-def attach_proposals(versions: list[RuleVersion]) -> list[RuleVersion]:
-    """Load, for each version, the amendment that produced it with its proposal and votes.
-
-    Five queries however many versions (none without the proposals app). Read them as
-    `version.amendment.proposal.votes.all`; a version typed in directly has no amendment.
-    """
-    if versions and hasattr(RuleVersion, "amendment"):
-        prefetch_related_objects(
-            versions, "amendment__proposal__votes__body", "amendment__proposal__votes__sections"
-        )
-    return versions

@@ -246,7 +246,7 @@ def test_a_citation_in_any_numbering_resolves_to_the_rule(api, data):
     assert old["cited"]["version"] == 1
     current = get(api, BOOK + "cite/", ref="4.II.2.B.i", at="2018-01-01")
     assert current["cited"]["version"] == 2
-    assert "ever numbered" in get(api, BOOK + "cite/", 404, ref="9.9")["detail"]
+    assert "ever been numbered" in get(api, BOOK + "cite/", 404, ref="9.9")["detail"]
     assert list(get(api, BOOK + "cite/", 400)) == ["ref"]
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rulebook.charts import format_value, step_chart, year_ticks
+from web.charts import format_value, step_chart, year_ticks
 
 D = datetime.date.fromisoformat
 

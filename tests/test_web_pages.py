@@ -228,7 +228,7 @@ def test_pages_are_readable_without_javascript_and_printable(client, ns):
         html = page(client, url)
         assert "<script" not in html
         assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
-    with open(finders.find("rulebook/site.css"), encoding="utf-8") as css:
+    with open(finders.find("web/site.css"), encoding="utf-8") as css:
         rules = css.read()
     assert "@media print" in rules and "@media (max-width" in rules
 

@@ -1,31 +1,13 @@
-"""FilterSets of the proposals API (django-filter)."""
+"""FilterSets of the proposals API (django-filter). Proposals are filtered by the FilterSet the
+member page uses too, `proposals.filters.ProposalFilter`."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
 
-from proposals.models import Amendment, Proposal, Vote
+from proposals.filters import ProposalFilter
+from proposals.models import Vote
 from rulebook.api.filters import date_range
 
-
-class ProposalFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Proposal.Status.choices)
-    year = django_filters.NumberFilter(
-        field_name="conference_year", help_text="The Conference year, e.g. 2021."
-    )
-    proposer = django_filters.CharFilter(lookup_expr="icontains", help_text="Part of the name.")
-    rule = django_filters.CharFilter(
-        method="filter_rule", help_text="Proposals with an amendment to (or inserting) this key."
-    )
-
-    class Meta:
-        model = Proposal
-        fields = ["status", "year", "proposer", "rule"]
-
-    def filter_rule(self, queryset, name, value):
-        targets = Amendment.objects.filter(
-            Q(rule__key=value) | Q(new_key=value), proposal=OuterRef("pk")
-        )
-        return queryset.filter(Exists(targets))
+__all__ = ["ProposalFilter", "VoteFilter"]
 
 
 class VoteFilter(django_filters.FilterSet):

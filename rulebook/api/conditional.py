@@ -7,11 +7,11 @@ Bump `REPRESENTATION` whenever the JSON of these resources changes shape.
 
 from __future__ import annotations
 
-import hashlib
-
 from django.utils.http import parse_etags
 from rest_framework import status
 from rest_framework.response import Response
+
+from rulebook.etags import fingerprint
 
 REPRESENTATION = "1"
 # Immutable for clients too, but not forever: a representation change must reach them.
@@ -19,8 +19,7 @@ CACHE_CONTROL = "public, max-age=86400"
 
 
 def etag_for(*parts: object) -> str:
-    digest = hashlib.sha256(":".join(map(str, (REPRESENTATION, *parts))).encode()).hexdigest()
-    return f'"{digest[:32]}"'
+    return f'"{fingerprint(REPRESENTATION, *parts)}"'
 
 
 def matches(request, etag: str) -> bool:

@@ -16,11 +16,12 @@ from rulebook.api import serializers as out
 from rulebook.api.base import ReadOnlyView
 from rulebook.api.conditional import conditional, etag_for
 from rulebook.api.errors import error_responses
-from rulebook.api.params import AtQuery, ChangesQuery, CiteQuery, DiffQuery, read_query
+from rulebook.api.params import ChangesQuery, CiteQuery, DiffQuery, read_query
 from rulebook.api.throttles import ExpensiveThrottle
 from rulebook.api.views import PARAMETER_VALUES
+from rulebook.citations import CitationNotFound, resolve_citation
 from rulebook.models import RuleVersion
-from rulebook.selectors import citations, rule_blame, rulebook_changes
+from rulebook.selectors import rulebook_changes
 
 
 class ExpensiveView(ReadOnlyView):
@@ -65,26 +66,6 @@ class RuleDiffView(ExpensiveView):
         return conditional(request, etag_for("diff", a.pk, b.pk), build)
 
 
-class RuleBlameView(ExpensiveView):
-    @extend_schema(
-        summary="Blame: which version introduced each passage",
-        description="The text in force on `at` (default today) cut into passages, each with "
-        "the version, and so the proposal, that introduced it.",
-        parameters=[AtQuery],
-        responses={200: out.BlameSerializer, **error_responses(400, 404, 429)},
-    )
-    def get(self, request, slug, key):
-        on = read_query(request, AtQuery)["at"]
-        rule = self.rule_or_404()
-        blamed = rule_blame(rule=rule, on=on)
-        versions = list({p.version.pk: p.version for p in blamed.passages}.values())
-        prefetch_related_objects(versions, "amendment__proposal")
-        if blamed.version is not None:
-            prefetch_related_objects([blamed.version], PARAMETER_VALUES)
-        data = {"rule": rule.key, "on": on, "version": blamed.version, "passages": blamed.passages}
-        return Response(out.BlameSerializer(data, context=self.get_serializer_context()).data)
-
-
 class ChangesView(ExpensiveView):
     @extend_schema(
         summary="What changed in the rule book between two dates",
@@ -111,14 +92,14 @@ class CiteView(ReadOnlyView):
     )
     def get(self, request, slug):
         query = read_query(request, CiteQuery)
-        found = citations(rulebook=self.rulebook, number=query["ref"])
-        if not found:
-            raise Http404(f"No rule of {slug} was ever numbered {query['ref']!r}.")
-        on = query["at"]
-        chosen = (
-            next((c for c in found if c.covers(on)), None)
-            or next((c for c in reversed(found) if c.version.effective_from <= on), None)
-            or found[0]
-        )
-        data = {"ref": query["ref"], "at": on, "chosen": chosen, "citations": found}
+        try:
+            found = resolve_citation(rulebook=self.rulebook, ref=query["ref"], on=query["at"])
+        except CitationNotFound as exc:
+            raise Http404(str(exc)) from None
+        data = {
+            "ref": found.ref,
+            "at": found.on,
+            "chosen": found.chosen,
+            "citations": found.citations,
+        }
         return Response(out.CitationSerializer(data, context=self.get_serializer_context()).data)

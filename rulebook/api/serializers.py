@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.urls import reverse as django_reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from rulebook import diff
-from rulebook.models import Parameter, Rulebook, RuleVersion
+from rulebook.models import Parameter, RuleVersion
 
 
 def number(value: Decimal | None) -> int | float | None:
@@ -38,9 +37,9 @@ def api_url(request, name: str, **kwargs) -> str:
     return reverse(f"api:{name}", kwargs=kwargs, request=request)
 
 
-def html_url(request, name: str, **kwargs) -> str:
-    """A member page's address; `rulebook=` is the slug (the pages' URL keyword)."""
-    return request.build_absolute_uri(django_reverse(f"rulebook:{name}", kwargs=kwargs))
+def html_url(request, obj) -> str:
+    """The member page showing `obj` (its `get_absolute_url`, wired in settings)."""
+    return request.build_absolute_uri(obj.get_absolute_url())
 
 
 class InBook:
@@ -53,37 +52,6 @@ class InBook:
     @property
     def request(self):
         return self.context["request"]
-
-
-class RulebookSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField()
-    html_url = serializers.SerializerMethodField()
-    links = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Rulebook
-        fields = ["slug", "title", "description", "url", "html_url", "links"]
-
-    def get_url(self, book) -> str:
-        return api_url(self.context["request"], "rulebook-detail", slug=book.slug)
-
-    def get_html_url(self, book) -> str:
-        return self.context["request"].build_absolute_uri(book.get_absolute_url())
-
-    @extend_schema_field(
-        {"type": "object", "additionalProperties": {"type": "string", "format": "uri"}}
-    )
-    def get_links(self, book) -> dict[str, str]:
-        names = {
-            "rules": "rule-list",
-            "changes": "changes",
-            "parameters": "parameter-list",
-            "proposals": "proposal-list",
-            "bodies": "body-list",
-            "cite": "cite",
-        }
-        request = self.context["request"]
-        return {link: api_url(request, name, slug=book.slug) for link, name in names.items()}
 
 
 class VersionSummarySerializer(InBook, serializers.ModelSerializer):
@@ -108,45 +76,6 @@ class VersionSummarySerializer(InBook, serializers.ModelSerializer):
         return api_url(self.request, "version-detail", slug=self.slug, key=key, seq=seq)
 
 
-class ProducedBySerializer(InBook, serializers.Serializer):
-    amendment = serializers.IntegerField(source="pk")
-    proposal = serializers.IntegerField(source="proposal_id")
-    reference = serializers.CharField(source="proposal.reference")
-    url = serializers.SerializerMethodField()
-
-    def get_url(self, amendment) -> str:
-        return api_url(self.request, "proposal-detail", slug=self.slug, pk=amendment.proposal_id)
-
-
-class VersionSerializer(VersionSummarySerializer):
-    """A version with its place in the history and the proposal that produced it, if any."""
-
-    until = serializers.DateField(
-        source="next_effective_from",
-        allow_null=True,
-        read_only=True,
-        help_text="The day the next version takes effect; null while this one is the latest.",
-    )
-    html_url = serializers.SerializerMethodField()
-    produced_by = serializers.SerializerMethodField()
-
-    class Meta(VersionSummarySerializer.Meta):
-        fields = [*VersionSummarySerializer.Meta.fields, "until", "note", "created_at"]
-        fields += ["html_url", "produced_by"]
-
-    def get_html_url(self, version) -> str:
-        kwargs = {"rulebook": self.slug, "key": version.rule.key, "seq": version.seq}
-        return html_url(self.request, "version", **kwargs)
-
-    @extend_schema_field(ProducedBySerializer(allow_null=True))
-    def get_produced_by(self, version):
-        # The reverse of Amendment.produced_version; rulebook never imports proposals.
-        amendment = getattr(version, "amendment", None)
-        if amendment is None:
-            return None
-        return ProducedBySerializer(amendment, context=self.context).data
-
-
 class RuleEntrySerializer(InBook, serializers.Serializer):
     """One rule of the book on a date (a `selectors.Entry`)."""
 
@@ -161,28 +90,6 @@ class RuleEntrySerializer(InBook, serializers.Serializer):
 
     def get_url(self, entry) -> str:
         return api_url(self.request, "rule-detail", slug=self.slug, key=entry.rule.key)
-
-
-class NumberSpanSerializer(serializers.Serializer):
-    number = serializers.CharField()
-    effective_from = serializers.DateField()
-    until = serializers.DateField(allow_null=True)
-
-
-class RuleSerializer(serializers.Serializer):
-    """A rule with the version in force on the date asked for, and its numbering history."""
-
-    key = serializers.CharField()
-    parent = serializers.CharField(allow_null=True, help_text="The parent rule's key.")
-    children = serializers.ListField(child=serializers.CharField(), help_text="Keys, in order.")
-    on = serializers.DateField(help_text="The date `current` is in force on.")
-    current = VersionSerializer(allow_null=True, help_text="Null before its first version.")
-    pending = VersionSummarySerializer(many=True, help_text="Versions taking effect later.")
-    versions = serializers.IntegerField(help_text="How many versions the rule has.")
-    numbers = NumberSpanSerializer(many=True, help_text="Every number it had, oldest first.")
-    url = serializers.URLField()
-    versions_url = serializers.URLField()
-    html_url = serializers.URLField()
 
 
 class TimelinePointSerializer(serializers.Serializer):
@@ -209,7 +116,7 @@ class ParameterSerializer(InBook, serializers.ModelSerializer):
         return api_url(self.request, "parameter-detail", slug=self.slug, key=parameter.key)
 
     def get_html_url(self, parameter) -> str:
-        return html_url(self.request, "parameter", rulebook=self.slug, key=parameter.key)
+        return html_url(self.request, parameter)
 
     @extend_schema_field(TimelinePointSerializer(many=True))
     def get_timeline(self, parameter):
@@ -239,30 +146,6 @@ class DiffSerializer(serializers.Serializer):
     html = serializers.CharField(help_text="The new text with <ins> and <del>, HTML-escaped.")
     stats = DiffStatsSerializer()
     unified = serializers.CharField(help_text="A unified diff, one sentence or clause a line.")
-
-
-class PassageSerializer(InBook, serializers.Serializer):
-    text = serializers.CharField()
-    version = serializers.IntegerField(source="version.seq")
-    effective_from = serializers.DateField(source="version.effective_from")
-    url = serializers.SerializerMethodField()
-    produced_by = serializers.SerializerMethodField()
-
-    def get_url(self, passage) -> str:
-        key, seq = passage.version.rule.key, passage.version.seq
-        return api_url(self.request, "version-detail", slug=self.slug, key=key, seq=seq)
-
-    @extend_schema_field(ProducedBySerializer(allow_null=True))
-    def get_produced_by(self, passage):
-        amendment = getattr(passage.version, "amendment", None)
-        return ProducedBySerializer(amendment, context=self.context).data if amendment else None
-
-
-class BlameSerializer(serializers.Serializer):
-    rule = serializers.CharField()
-    on = serializers.DateField()
-    version = VersionSummarySerializer(allow_null=True, help_text="The version in force on `on`.")
-    passages = PassageSerializer(many=True, help_text="Its text, passage by passage.")
 
 
 class ChangeDiffSerializer(serializers.Serializer):
@@ -315,7 +198,7 @@ class CitedVersionSerializer(InBook, serializers.Serializer):
         return api_url(self.request, "rule-detail", slug=self.slug, key=citation.rule.key)
 
     def get_html_url(self, citation) -> str:
-        return html_url(self.request, "rule", rulebook=self.slug, key=citation.rule.key)
+        return html_url(self.request, citation.rule)
 
 
 class CitationSerializer(InBook, serializers.Serializer):
@@ -331,4 +214,4 @@ class CitationSerializer(InBook, serializers.Serializer):
         return api_url(self.request, "rule-detail", slug=self.slug, key=data["chosen"].rule.key)
 
     def get_html_url(self, data) -> str:
-        return html_url(self.request, "rule", rulebook=self.slug, key=data["chosen"].rule.key)
+        return html_url(self.request, data["chosen"].rule)

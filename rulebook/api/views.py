@@ -6,58 +6,22 @@ tests/test_api_queries.py). Rules, versions and parameters are addressed by thei
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Prefetch, Subquery
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
-from rest_framework.response import Response
 
 from rulebook.api import filters
 from rulebook.api.base import ReadOnlyViewSet
-from rulebook.api.conditional import conditional, etag_for
 from rulebook.api.errors import error_responses
 from rulebook.api.params import AtQuery, read_query
-from rulebook.api.serializers import (
-    ParameterSerializer,
-    RulebookSerializer,
-    RuleEntrySerializer,
-    RuleSerializer,
-    VersionSerializer,
-    api_url,
-    html_url,
-)
-from rulebook.models import Parameter, ParameterValue, Rule, Rulebook, RuleVersion
+from rulebook.api.serializers import ParameterSerializer, RuleEntrySerializer
+from rulebook.models import Parameter, ParameterValue, Rule
 from rulebook.selectors import parameter_timelines, rulebook_at
 
 PARAMETER_VALUES = Prefetch(
     "parameter_values",
     queryset=ParameterValue.objects.select_related("parameter").order_by("parameter__key"),
 )
-
-
-def versions_for_api(queryset):
-    """Versions with their parameters, the date the next one takes over, and their amendment."""
-    following = RuleVersion.objects.filter(rule=OuterRef("rule"), seq=OuterRef("seq") + 1)
-    return (
-        queryset.annotate(next_effective_from=Subquery(following.values("effective_from")[:1]))
-        .select_related("rule", "amendment__proposal")
-        .prefetch_related(PARAMETER_VALUES)
-        .order_by("seq")
-    )
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="Rule books", responses={200: RulebookSerializer, **error_responses(400, 404)}
-    ),
-    retrieve=extend_schema(
-        summary="A rule book", responses={200: RulebookSerializer, **error_responses(404)}
-    ),
-)
-class RulebookViewSet(ReadOnlyViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
-    queryset = Rulebook.objects.order_by("title", "slug")
-    serializer_class = RulebookSerializer
-    filterset_class = filters.RulebookFilter
-    lookup_field = "slug"
 
 
 @extend_schema_view(
@@ -67,13 +31,6 @@ class RulebookViewSet(ReadOnlyViewSet, mixins.ListModelMixin, mixins.RetrieveMod
         "in force then.",
         parameters=[AtQuery],
         responses={200: RuleEntrySerializer(many=True), **error_responses(400, 404)},
-    ),
-    retrieve=extend_schema(
-        summary="A rule",
-        description="The rule with the version in force on `at` (default today), its parent "
-        "and children (keys), later versions already adopted and every number it had.",
-        parameters=[AtQuery],
-        responses={200: RuleSerializer, **error_responses(400, 404)},
     ),
 )
 class RuleViewSet(ReadOnlyViewSet):
@@ -93,73 +50,6 @@ class RuleViewSet(ReadOnlyViewSet):
             RuleEntrySerializer(page, many=True, context=context).data
         )
 
-    def retrieve(self, request, slug, key):
-        on = read_query(request, AtQuery)["at"]
-        rule = self.rule_or_404(Rule.objects.select_related("parent"))
-        children = list(rule.children.order_by("position").values_list("key", flat=True))
-        versions = list(versions_for_api(rule.versions.all()))
-        current = next((v for v in reversed(versions) if v.effective_from <= on), None)
-        data = {
-            "key": rule.key,
-            "parent": rule.parent.key if rule.parent else None,
-            "children": children,
-            "on": on,
-            "current": current,
-            "pending": [v for v in versions if v.effective_from > on],
-            "versions": len(versions),
-            "numbers": number_spans(versions),
-            "url": api_url(request, "rule-detail", slug=slug, key=rule.key),
-            "versions_url": api_url(request, "version-list", slug=slug, key=rule.key),
-            "html_url": html_url(request, "rule", rulebook=slug, key=rule.key),
-        }
-        return Response(RuleSerializer(data, context=self.get_serializer_context()).data)
-
-
-def number_spans(versions: list[RuleVersion]) -> list[dict]:
-    """Each number the rule had, from when until when (a repeal or a renumbering ends it)."""
-    spans: list[dict] = []
-    for version in versions:
-        if spans and spans[-1]["until"] is None:
-            if not version.repealed and version.number == spans[-1]["number"]:
-                continue
-            spans[-1]["until"] = version.effective_from
-        if not version.repealed:
-            spans.append(
-                {"number": version.number, "effective_from": version.effective_from, "until": None}
-            )
-    return spans
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="A rule's versions",
-        description="Oldest first. Versions are immutable: there is no PUT, PATCH or DELETE.",
-        responses={200: VersionSerializer(many=True), **error_responses(400, 404)},
-    ),
-    retrieve=extend_schema(
-        summary="One version of a rule",
-        description="Immutable: answers `If-None-Match` with its ETag by 304.",
-        responses={
-            200: VersionSerializer,
-            304: OpenApiResponse(description="Not modified: the ETag matches."),
-            **error_responses(404),
-        },
-    ),
-)
-class VersionViewSet(ReadOnlyViewSet, mixins.ListModelMixin):
-    serializer_class = VersionSerializer
-    filterset_class = filters.VersionFilter
-    lookup_field = "seq"
-    queryset = RuleVersion.objects.none()  # for the schema
-
-    def get_queryset(self):
-        return versions_for_api(self.rule_or_404().versions.all())
-
-    def retrieve(self, request, slug, key, seq):
-        version = self.get_object()
-        etag = etag_for("version", version.pk, version.created_at.isoformat())
-        return conditional(request, etag, lambda: self.get_serializer(version).data)
-
 
 @extend_schema_view(
     list=extend_schema(
@@ -178,7 +68,11 @@ class ParameterViewSet(ReadOnlyViewSet, mixins.ListModelMixin, mixins.RetrieveMo
     queryset = Parameter.objects.none()  # for the schema
 
     def get_queryset(self):
-        return Parameter.objects.filter(rulebook=self.rulebook).order_by("key")
+        return (
+            Parameter.objects.filter(rulebook=self.rulebook)
+            .select_related("rulebook")  # for its page's address
+            .order_by("key")
+        )
 
     def get_serializer(self, instance, *args, **kwargs):
         parameters = instance if kwargs.get("many") else [instance]

@@ -1,0 +1,30 @@
+"""Member pages (HTML, no login): the one URLconf for every page, under the `web:` namespace.
+
+The paths are contracts (docs: DESIGN.md, "Member pages"); the names may change.
+"""
+
+from django.urls import path
+
+from web import feeds, views
+
+app_name = "web"
+
+book = "<slug:rulebook>/"
+rule = book + "rules/<str:key>/"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path(book, views.contents, name="contents"),
+    path(book + "changes/", views.changes, name="changes"),
+    path(book + "search/", views.search, name="search"),
+    path(book + "cite/", views.cite, name="cite"),
+    path(book + "feed/", feeds.RulebookChangesFeed(), name="feed"),
+    path(book + "proposals/", views.proposal_list, name="proposal_list"),
+    path(book + "proposals/<int:pk>/", views.proposal_detail, name="proposal"),
+    path(rule, views.rule_detail, name="rule"),
+    path(rule + "v/<int:seq>/", views.version_detail, name="version"),
+    path(rule + "compare/", views.compare_versions, name="compare"),
+    path(rule + "blame/", views.blame_view, name="blame"),
+    path(rule + "feed/", feeds.RuleChangesFeed(), name="rule_feed"),
+    path(book + "parameters/<str:key>/", views.parameter_detail, name="parameter"),
+]

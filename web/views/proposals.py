@@ -1,0 +1,114 @@
+"""Member pages for proposals: the filtered list, and one proposal with its diffs and votes."""
+
+from __future__ import annotations
+
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count
+from django.shortcuts import render
+
+from proposals.filters import ProposalFilter
+from proposals.models import Amendment, Membership, Proposal
+from rulebook.diff import DiffInputTooLarge, compare
+from web.views.common import (
+    BadQuery,
+    NotFound,
+    checked_int,
+    member_page,
+    rulebook_or_404,
+    text_param,
+)
+
+PAGE_SIZE = 50
+
+
+@member_page
+def proposal_list(request, rulebook):
+    book = rulebook_or_404(rulebook)
+    proposals = (
+        Proposal.objects.filter(rulebook=book)
+        .annotate(amendment_count=Count("amendments"))
+        .prefetch_related("amendments__rule")
+        .order_by("-conference_year", "reference")
+    )
+    found = ProposalFilter(request.GET, queryset=proposals)
+    if not found.is_valid():
+        problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in found.errors.items())
+        raise BadQuery(f"The filters could not be applied — {problems}")
+    page_number = checked_int(text_param(request, "page") or "1", "page")
+    paginator = Paginator(found.qs, PAGE_SIZE)
+    try:
+        page = paginator.page(page_number)
+    except InvalidPage:
+        raise NotFound(f"There is no page {page_number} of proposals.") from None
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/proposals/list.html",
+        {
+            "rulebook": book,
+            "filter": found,
+            "page": page,
+            "proposals": page.object_list,
+            "query": "",
+            "filter_query": query.urlencode(),
+        },
+    )
+
+
+@member_page
+def proposal_detail(request, rulebook, pk):
+    book = rulebook_or_404(rulebook)
+    proposal = Proposal.objects.filter(rulebook=book, pk=checked_int(pk, "proposal")).first()
+    if proposal is None:
+        raise NotFound(f"There is no proposal {pk} in {book.title}.")
+    amendments = list(
+        proposal.amendments.with_latest_seq()
+        .select_related("rule", "base_version", "produced_version", "parent", "after")
+        .order_by("order")
+    )
+    votes = list(
+        proposal.votes.select_related("body")
+        .prefetch_related("sections", "roll_call__membership")
+        .order_by("held_on", "id")
+    )
+    return render(
+        request,
+        "web/proposals/detail.html",
+        {
+            "rulebook": book,
+            "proposal": proposal,
+            "amendments": [_amendment_row(a) for a in amendments],
+            "votes": _with_members(votes),
+        },
+    )
+
+
+def _amendment_row(amendment: Amendment) -> dict:
+    base = amendment.base_version
+    before = base.text if base is not None else ""
+    after = {"repeal": "", "renumber": before}.get(amendment.kind, amendment.text)
+    try:
+        diff = compare(before, after, from_label="in force", to_label="proposed")
+    except DiffInputTooLarge:
+        diff = None
+    return {"amendment": amendment, "diff": diff, "stale": amendment.is_stale}
+
+
+def _with_members(votes):
+    """Each vote with who sat on its body that day (both ends of a term count as served)."""
+    memberships = list(
+        Membership.objects.filter(body__in={v.body_id for v in votes}).order_by("name", "start")
+    )
+    rows = []
+    for vote in votes:
+        choices = {e.membership_id: e for e in vote.roll_call.all()}
+        sitting = [
+            {"membership": m, "roll_call": choices.get(m.pk)}
+            for m in memberships
+            if m.body_id == vote.body_id
+            and m.start <= vote.held_on
+            and (m.end is None or m.end >= vote.held_on)
+        ]
+        rows.append({"vote": vote, "members": sitting})
+    return rows
