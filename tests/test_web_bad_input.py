@@ -72,7 +72,7 @@ BAD_PATHS = [
     ("/club/rules/%00/", "no rule"),
     ("/club/rules/" + "a" * 300 + "/", "no rule"),
     ("/club/rules/dues/v/9/", "has no version 9"),
-    (f"/club/rules/dues/v/{HUGE}/", "whole number"),
+    (f"/club/rules/dues/v/{HUGE}/", "no page at this address"),
     ("/club/rules/nosuch/compare/?from=1&to=2", "no rule"),
     ("/club/rules/nosuch/blame/", "no rule"),
     ("/club/rules/nosuch/feed/", ""),
@@ -80,7 +80,7 @@ BAD_PATHS = [
     ("/club/parameters/nosuch/", "no parameter"),
     ("/club/parameters/%00/", "no parameter"),
     ("/club/proposals/999/", "no proposal"),
-    (f"/club/proposals/{HUGE}/", "whole number"),
+    (f"/club/proposals/{HUGE}/", "no page at this address"),
     ("/nobook/proposals/", "no rule book"),
     ("/nobook/search/?q=x", "no rule book"),
 ]

@@ -3,9 +3,12 @@
 The paths are contracts (docs: DESIGN.md, "Member pages"); the names may change.
 """
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from web import feeds, views
+from web.converters import PositiveIdConverter
+
+register_converter(PositiveIdConverter, "id")
 
 app_name = "web"
 
@@ -20,9 +23,9 @@ urlpatterns = [
     path(book + "cite/", views.cite, name="cite"),
     path(book + "feed/", feeds.RulebookChangesFeed(), name="feed"),
     path(book + "proposals/", views.proposal_list, name="proposal_list"),
-    path(book + "proposals/<int:pk>/", views.proposal_detail, name="proposal"),
+    path(book + "proposals/<id:pk>/", views.proposal_detail, name="proposal"),
     path(rule, views.rule_detail, name="rule"),
-    path(rule + "v/<int:seq>/", views.version_detail, name="version"),
+    path(rule + "v/<id:seq>/", views.version_detail, name="version"),
     path(rule + "compare/", views.compare_versions, name="compare"),
     path(rule + "blame/", views.blame_view, name="blame"),
     path(rule + "feed/", feeds.RuleChangesFeed(), name="rule_feed"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 from urllib.parse import urlencode
 
 from django.http import HttpResponse
@@ -14,15 +13,8 @@ from rulebook.citations import CitationNotFound, resolve_citation
 from rulebook.diff import DiffInputTooLarge, compare
 from rulebook.models import Rulebook
 from rulebook.selectors import rulebook_at, rulebook_changes
-from web.views.common import (
-    BadQuery,
-    NotFound,
-    date_param,
-    member_page,
-    rulebook_or_404,
-    text_param,
-    today,
-)
+from web.forms import ChangesForm, CiteForm, OnDateForm, today
+from web.views.common import NotFound, member_page, rulebook_or_404
 
 
 @require_GET
@@ -45,7 +37,7 @@ def contents(request, rulebook):
 
 
 def _contents(request, book):
-    on = date_param(request, "at", default=today())
+    on = OnDateForm.read(request)["at"]
     snapshot = rulebook_at(rulebook=book, on=on)
     return render(
         request,
@@ -63,13 +55,8 @@ def _contents(request, book):
 def changes(request, rulebook):
     book = rulebook_or_404(rulebook)
     now = today()
-    end = date_param(request, "to", default=now)
-    start = date_param(request, "from", default=_year_before(now))
-    if start > end:
-        raise BadQuery(
-            f"'from' ({start.isoformat()}) is after 'to' ({end.isoformat()}): "
-            "give the earlier date first."
-        )
+    query = ChangesForm.read(request)
+    start, end = query["from"], query["to"]
     result = rulebook_changes(rulebook=book, start=start, end=end)
     diffs = {c.rule.pk: _diff(c.before, c.after) for c in result.changed}
     changed = [{"change": c, "diff": diffs[c.rule.pk]} for c in result.changed]
@@ -78,13 +65,6 @@ def changes(request, rulebook):
         "web/changes.html",
         {"rulebook": book, "changes": result, "changed": changed, "today": now},
     )
-
-
-def _year_before(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
 
 
 def _diff(before, after):
@@ -98,10 +78,8 @@ def _diff(before, after):
 def cite(request, rulebook):
     """Resolve a rule number, in any numbering it ever had, to the rule's page."""
     book = rulebook_or_404(rulebook)
-    ref = text_param(request, "ref", max_length=60)
-    on = date_param(request, "at")
-    if not ref:
-        raise BadQuery("'ref' is missing: give a rule number, for example ?ref=4.II.2.")
+    query = CiteForm.read(request)
+    ref, on = query["ref"], query["at"]
     try:
         found = resolve_citation(rulebook=book, ref=ref, on=on)
     except CitationNotFound as exc:

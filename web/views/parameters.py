@@ -9,7 +9,8 @@ from django.shortcuts import render
 from rulebook.models import Parameter
 from rulebook.selectors import parameter_timeline
 from web.charts import format_value, step_chart
-from web.views.common import NotFound, member_page, today
+from web.forms import today
+from web.views.common import NotFound, member_page
 
 
 @member_page

@@ -9,14 +9,8 @@ from django.shortcuts import render
 from proposals.filters import ProposalFilter
 from proposals.models import Amendment, Membership, Proposal
 from rulebook.diff import DiffInputTooLarge, compare
-from web.views.common import (
-    BadQuery,
-    NotFound,
-    checked_int,
-    member_page,
-    rulebook_or_404,
-    text_param,
-)
+from web.forms import BadQuery, PageForm
+from web.views.common import NotFound, member_page, rulebook_or_404
 
 PAGE_SIZE = 50
 
@@ -34,7 +28,7 @@ def proposal_list(request, rulebook):
     if not found.is_valid():
         problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in found.errors.items())
         raise BadQuery(f"The filters could not be applied — {problems}")
-    page_number = checked_int(text_param(request, "page") or "1", "page")
+    page_number = PageForm.read(request)["page"]
     paginator = Paginator(found.qs, PAGE_SIZE)
     try:
         page = paginator.page(page_number)
@@ -59,7 +53,7 @@ def proposal_list(request, rulebook):
 @member_page
 def proposal_detail(request, rulebook, pk):
     book = rulebook_or_404(rulebook)
-    proposal = Proposal.objects.filter(rulebook=book, pk=checked_int(pk, "proposal")).first()
+    proposal = Proposal.objects.filter(rulebook=book, pk=pk).first()
     if proposal is None:
         raise NotFound(f"There is no proposal {pk} in {book.title}.")
     amendments = list(

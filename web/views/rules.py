@@ -13,18 +13,9 @@ from rulebook.diff import DiffInputTooLarge, compare
 from rulebook.etags import fingerprint
 from rulebook.models import RuleVersion
 from rulebook.selectors import rule_blame
+from web.forms import BadQuery, CompareForm, OnDateForm, today
 from web.history import attach_proposals, rule_history
-from web.views.common import (
-    BadQuery,
-    NotFound,
-    checked_int,
-    choice_param,
-    date_param,
-    int_param,
-    member_page,
-    rule_or_404,
-    today,
-)
+from web.views.common import NotFound, member_page, rule_or_404
 
 # Versions never change, so a page about fixed versions is cacheable for a day; bump this
 # when the templates of those pages change, so that old ETags stop matching.
@@ -48,7 +39,7 @@ def immutable(view):
 @member_page
 def rule_detail(request, rulebook, key):
     rule = rule_or_404(rulebook, key)
-    on = date_param(request, "at", default=today())
+    on = OnDateForm.read(request)["at"]
     history = rule_history(rule=rule)
     versions = history.versions
     in_force = next((v for v in reversed(versions) if v.effective_from <= on), None)
@@ -127,7 +118,6 @@ def _tag(*parts) -> str:
 @member_page
 def version_detail(request, rulebook, key, seq):
     rule = rule_or_404(rulebook, key)
-    seq = checked_int(seq, "version")
     versions = list(rule.versions.filter(seq__in=[seq - 1, seq]).order_by("seq"))
     version = versions[-1] if versions and versions[-1].seq == seq else None
     if version is None:
@@ -158,8 +148,8 @@ def _compare_etag(request, rulebook, key):
 @member_page
 def compare_versions(request, rulebook, key):
     rule = rule_or_404(rulebook, key)
-    start, end = int_param(request, "from"), int_param(request, "to")
-    view = choice_param(request, "view", ("inline", "side"))
+    query = CompareForm.read(request)
+    start, end, view = query["from"], query["to"], query["view"]
     versions = list(rule.versions.order_by("seq"))  # all of them, for the chooser too
     found = {v.seq: v for v in versions}
     missing = [str(n) for n in (start, end) if n not in found]
@@ -197,7 +187,7 @@ def _as_text(version):
 @member_page
 def blame_view(request, rulebook, key):
     rule = rule_or_404(rulebook, key)
-    on = date_param(request, "at", default=today())
+    on = OnDateForm.read(request)["at"]
     result = rule_blame(rule=rule, on=on)
     introduced = {p.version.pk: p.version for p in result.passages}
     attach_proposals(list(introduced.values()))
