@@ -236,6 +236,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DATE_FORMAT": "iso-8601",
+    "EXCEPTION_HANDLER": "rulebook.api.errors.exception_handler",
     "DEFAULT_THROTTLE_RATES": {
         "expensive": env.str("API_EXPENSIVE_RATE", default="120/minute"),
     },

@@ -1,4 +1,6 @@
-"""What every API view shares: JSON errors, and the rule book named in the address."""
+"""What every API view shares: the rule book named in the address, JSON bodies only.
+
+Errors are JSON everywhere through settings.REST_FRAMEWORK["EXCEPTION_HANDLER"]."""
 
 from __future__ import annotations
 
@@ -9,18 +11,10 @@ from rest_framework import permissions, viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.views import APIView
 
-from rulebook.api.errors import exception_handler
 from rulebook.models import Rule, Rulebook
 
 
-class JsonErrors:
-    """Use `rulebook.api.errors.exception_handler` whatever settings.EXCEPTION_HANDLER says."""
-
-    def get_exception_handler(self):
-        return exception_handler
-
-
-class InRulebook(JsonErrors):
+class InRulebook:
     """A view under /api/rulebooks/<slug>/: 404 for an unknown rule book."""
 
     @cached_property
