@@ -69,5 +69,6 @@ urlpatterns = [
         proposals.BodyViewSet.as_view(DETAIL),
         name="body-detail",
     ),
-    re_path(r"^.*$", not_found_json, name="not-found"),
+    # (?s): an address with CR/LF in it is still under /api/, so still a JSON 404.
+    re_path(r"(?s)^.*$", not_found_json, name="not-found"),
 ]

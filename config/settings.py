@@ -87,6 +87,7 @@ ABSOLUTE_URL_OVERRIDES = {
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.replica.ReplicaReadsMiddleware",
+    "config.faults.FaultsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -9,3 +9,8 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("", include("web.urls")),
 ]
+
+handler400 = "config.faults.bad_request"
+handler403 = "config.faults.permission_denied"
+handler404 = "config.faults.page_not_found"
+handler500 = "config.faults.server_error"
