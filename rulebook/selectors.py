@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import OuterRef, Prefetch, Subquery, prefetch_related_objects
+from django.db.models import OuterRef, Subquery, prefetch_related_objects
 
 from rulebook.blame import blame
 from rulebook.models import Parameter, ParameterValue, Rule, Rulebook, RuleVersion
@@ -38,12 +38,7 @@ class Snapshot:
 
 
 def _versions_with_parameters(qs):
-    return qs.select_related("rule").prefetch_related(
-        Prefetch(
-            "parameter_values",
-            queryset=ParameterValue.objects.select_related("parameter").order_by("parameter__key"),
-        )
-    )
+    return qs.select_related("rule").with_parameters()
 
 
 def versions_in_force(*, rulebook: Rulebook, on: datetime.date) -> dict[int, RuleVersion]:
@@ -335,10 +330,9 @@ def citations(*, rulebook: Rulebook, number: str) -> list[Citation]:
 
     One query: the date each version stopped being in force comes from a subquery.
     """
-    following = RuleVersion.objects.filter(rule=OuterRef("rule"), seq__gt=OuterRef("seq"))
     qs = (
         RuleVersion.objects.filter(rule__rulebook=rulebook, number__iexact=number)
-        .annotate(until=Subquery(following.order_by("seq").values("effective_from")[:1]))
+        .with_until()
         .select_related("rule")
         .order_by("effective_from", "rule__position")
     )

@@ -562,8 +562,8 @@ ONLY_ADOPTED = "only an adopted proposal's amendments produced versions"
                                                    "proposal is submitted"]),
         (
             {"votes": [without(DECISION, "votes_for", "votes_against")]},
-            ["votes[0].votes_for: is required for a show of hands",
-             "votes[0].votes_against: is required for a show of hands"],
+            ["votes[0].votes_for: required for a show of hands",
+             "votes[0].votes_against: required for a show of hands"],
         ),
         (
             {"votes": [{**CARD_VOTE, "votes_for": 3}]},

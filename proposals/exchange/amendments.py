@@ -22,9 +22,8 @@ from rulebook.exchange.values import (
     check_keys,
     describe,
     model_field,
-    plain,
 )
-from rulebook.models import ParameterValue
+from rulebook.models import ParameterValue, json_number
 
 Kind = Amendment.Kind
 AMENDMENT_KEYS = (
@@ -287,7 +286,7 @@ def amendment_row(planned: PlannedAmendment, order: int, proposal, context) -> A
         number=planned.number,
         heading=planned.heading,
         text=planned.text,
-        parameters={key: plain(value) for key, value in planned.parameters.items()},
+        parameters={key: json_number(value) for key, value in planned.parameters.items()},
         produced_version=versions.get((planned.rule, planned.produced)),
         conflict=planned.conflict_version is not None,
         conflict_text=planned.conflict_text,
@@ -324,7 +323,9 @@ def amendment_entry(amendment: Amendment, values: dict[int, dict[str, Decimal]])
         if stored[name] != defaults[name]:
             entry[name] = stored[name]
     if "parameters" in entry:
-        entry["parameters"] = {key: plain(value) for key, value in stored["parameters"].items()}
+        entry["parameters"] = {
+            key: json_number(value) for key, value in stored["parameters"].items()
+        }
     if amendment.produced_version_id:
         entry["produced_version"] = amendment.produced_version.seq
     if amendment.conflict:

@@ -23,13 +23,11 @@ from proposals.services.common import (
     latest_version,
     lock_proposal,
     parameter_values,
-    require_status,
 )
 from rulebook.models import Rule, RuleVersion
 
 Kind = Amendment.Kind
 Outcome = AmendmentRebase.Outcome
-REBASABLE = (Proposal.Status.DRAFT, Proposal.Status.SUBMITTED, Proposal.Status.CARRIED)
 
 
 @dataclass(frozen=True)
@@ -61,7 +59,7 @@ def amendment_rebase(
     """
     with transaction.atomic():
         lock_proposal(amendment.proposal)
-        require_status(amendment.proposal, REBASABLE, "rebased")
+        amendment.proposal.require(Proposal.Action.REBASE)
         current = Amendment.objects.select_related("rule", "base_version").get(pk=amendment.pk)
         outcome = _rebase(current, by, resolved_text)
     amendment.refresh_from_db()
@@ -123,7 +121,7 @@ def amendment_resolve_conflict(
     """
     with transaction.atomic():
         lock_proposal(amendment.proposal)
-        require_status(amendment.proposal, REBASABLE, "rebased")
+        amendment.proposal.require(Proposal.Action.REBASE)
         current = Amendment.objects.select_related("base_version").get(pk=amendment.pk)
         if not current.conflict:
             raise ValidationError({"text": "This amendment has no rebase conflict to resolve."})
@@ -152,7 +150,7 @@ def proposal_rebase(*, proposal: Proposal, by=None) -> list[RebaseResult]:
     """
     with transaction.atomic():
         lock_proposal(proposal)
-        require_status(proposal, REBASABLE, "rebased")
+        proposal.require(Proposal.Action.REBASE)
         return [amendment_rebase(amendment=a, by=by) for a in proposal.amendments.all()]
 
 

@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-CARRIED = "carried"
-LOST = "lost"
-SIMPLE = "simple"
-TWO_THIRDS = "two_thirds"
+from proposals.models import Vote
+
+CARRIED, LOST = Vote.Result.CARRIED, Vote.Result.LOST
+SIMPLE, TWO_THIRDS = Vote.Majority.SIMPLE, Vote.Majority.TWO_THIRDS
 
 HUNDRED = Decimal(100)
 # Printed card-vote percentages are rounded to two places: allow that much slack (and a
