@@ -617,7 +617,7 @@ ONLY_ADOPTED = "only an adopted proposal's amendments produced versions"
         (
             {"status": "submitted", "adopted_on": None, "votes": [],
              "amendments": [{**without(AMENDMENT, "produced_version"), "text": "Ten."}]},
-            ["amendments[0]: the amendment changes nothing in quorum v1"],
+            ["amendments[0].text: the amendment changes nothing in rule quorum v1"],
         ),
         (
             {"status": "submitted", "adopted_on": None, "votes": [],

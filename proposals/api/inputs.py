@@ -7,8 +7,6 @@ The field names are the contract of DESIGN.md ("Write shapes").
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -82,17 +80,8 @@ class SectionInput(serializers.Serializer):
     against_percent = NumberField()
 
     def validate(self, attrs) -> Section:
-        """The section as `vote_record` takes it: percentages as Decimals to two places."""
-
-        def percent(value) -> Decimal:
-            return Decimal(str(value)).quantize(Decimal("0.01"))
-
-        return Section(
-            name=attrs["name"].strip(),
-            weight=percent(attrs["weight"]),
-            for_percent=percent(attrs["for_percent"]),
-            against_percent=percent(attrs["against_percent"]),
-        )
+        """The section as `vote_record` takes it."""
+        return Section.of(**attrs)
 
 
 class RollCallInput(serializers.Serializer):

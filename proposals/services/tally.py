@@ -30,6 +30,15 @@ class Section:
     for_percent: Decimal
     against_percent: Decimal
 
+    @classmethod
+    def of(cls, *, name: str, weight, for_percent, against_percent) -> Section:
+        """A section from numbers as given (int, float, Decimal), to two places as stored."""
+
+        def percent(value) -> Decimal:
+            return Decimal(str(value)).quantize(Decimal("0.01"))
+
+        return cls(name.strip(), percent(weight), percent(for_percent), percent(against_percent))
+
 
 def decide(*, votes_for: Decimal | int, votes_against: Decimal | int, majority: str) -> str:
     """Carried or lost, from the votes (or weighted percentages) for and against.

@@ -217,13 +217,13 @@ def _body(proposal: Proposal, body) -> Body:
 def _section(index: int, data) -> tuple[tally.Section | None, dict]:
     if not isinstance(data, dict):
         return None, {f"sections[{index}]": "Give name, weight and percentages."}
-    problems, numbers = {}, {}
+    problems = {}
     for field in ("weight", "for_percent", "against_percent"):
         value = data.get(field)
         try:
             if isinstance(value, bool) or value is None:
                 raise InvalidOperation
-            numbers[field] = Decimal(str(value)).quantize(Decimal("0.01"))
+            Decimal(str(value))
         except (InvalidOperation, ValueError):
             problems[f"sections[{index}].{field}"] = "Give a percentage, e.g. 53.67."
     name = data.get("name")
@@ -231,4 +231,5 @@ def _section(index: int, data) -> tuple[tally.Section | None, dict]:
         problems[f"sections[{index}].name"] = "Name the section, e.g. CLPs."
     if problems:
         return None, problems
-    return tally.Section(name=name.strip(), **numbers), {}
+    fields = ("name", "weight", "for_percent", "against_percent")
+    return tally.Section.of(**{field: data[field] for field in fields}), {}
