@@ -156,7 +156,7 @@ def _section(entry, path, errors) -> tally.Section | None:
     }
     if name is None or None in numbers.values():
         return None
-    return tally.Section(name=name, **numbers)
+    return tally.Section.of(name=name, **numbers)
 
 
 def _roll_call(item, path, errors) -> list[rules.RollCall]:
