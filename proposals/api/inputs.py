@@ -7,6 +7,8 @@ The field names are the contract of DESIGN.md ("Write shapes").
 
 from __future__ import annotations
 
+from decimal import InvalidOperation
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -80,8 +82,11 @@ class SectionInput(serializers.Serializer):
     against_percent = NumberField()
 
     def validate(self, attrs) -> Section:
-        """The section as `vote_record` takes it."""
-        return Section.of(**attrs)
+        """The section as `vote_record` takes it (percentages to two places)."""
+        try:
+            return Section.of(**attrs)
+        except InvalidOperation:  # a number too large to hold to two places
+            raise serializers.ValidationError("Give percentages, e.g. 53.67.") from None
 
 
 class RollCallInput(serializers.Serializer):
