@@ -120,24 +120,19 @@ class WorkflowViews:
         return self._render(request, proposal, "Submit", form=form, amendments=True)
 
     def withdraw_view(self, request, object_id):
-        proposal = self._proposal(request, object_id, CHANGE)
-        form = ConfirmForm(_posted(request))
-        if request.method == "POST":
-            by = request.user
-            done = self._call(request, [form], proposal_withdraw, proposal=proposal, by=by)
-            if done:
-                return self._done(request, proposal, f"Withdrew {proposal.reference}.")
-        return self._render(request, proposal, "Withdraw", form=form)
+        return self._confirmed_step(request, object_id, proposal_withdraw, "Withdraw", "Withdrew")
 
     def remit_view(self, request, object_id):
+        return self._confirmed_step(request, object_id, proposal_remit, "Remit", "Remitted")
+
+    def _confirmed_step(self, request, object_id, service, title: str, done: str):
+        """A step that takes no input: the button pressed on its page confirms it."""
         proposal = self._proposal(request, object_id, CHANGE)
         form = ConfirmForm(_posted(request))
-        if request.method == "POST":
-            by = request.user
-            done = self._call(request, [form], proposal_remit, proposal=proposal, by=by)
-            if done:
-                return self._done(request, proposal, f"Remitted {proposal.reference}.")
-        return self._render(request, proposal, "Remit", form=form)
+        posted = request.method == "POST"
+        if posted and self._call(request, [form], service, proposal=proposal, by=request.user):
+            return self._done(request, proposal, f"{done} {proposal.reference}.")
+        return self._render(request, proposal, title, form=form)
 
     def vote_view(self, request, object_id):
         proposal = self._proposal(request, object_id, VOTE)
