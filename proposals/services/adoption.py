@@ -14,7 +14,6 @@ from proposals.services.common import (
     audit,
     latest_version,
     lock_proposal,
-    parameter_values,
 )
 from rulebook.models import Rule, Rulebook, RuleVersion
 from rulebook.services import rule_create, rule_move, version_create
@@ -144,7 +143,7 @@ def _apply(amendment: Amendment, proposal, effective_from, note, by) -> RuleVers
             "number": amendment.number,
             "heading": current.heading,
             "text": current.text,
-            "parameters": parameter_values(current),
+            "parameters": current.parameters,
         }
         if amendment.parent_id or amendment.after_id:
             rule_move(rule=rule, parent=amendment.parent, after=amendment.after)

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 
 from proposals.models import Amendment
 from proposals.rules import Problem, Wording, check_amendment, check_amendment_fields, sentence
-from proposals.services.common import find_rule, latest_version, parameter_values
+from proposals.services.common import find_rule, latest_version
 from rulebook.models import Parameter, Rule, Rulebook, RuleVersion, key_validator
 
 EDITABLE = {"key", "number", "heading", "text", "parameters", "parent", "after"}
@@ -90,7 +90,7 @@ def _fill_change(amendment, rulebook, data, problems, base):
     if base is None:
         problems.add("rule", f"Rule {rule.key} has no version yet to change.")
         return
-    stated = {} if base.repealed else parameter_values(base)
+    stated = {} if base.repealed else base.parameters
     wording = Wording(base.number, base.heading, base.text, stated, base.repealed)
 
     def check(moved=False) -> None:

@@ -47,7 +47,7 @@ def latest_version(rule: Rule) -> RuleVersion | None:
 
 
 def parameter_values(version: RuleVersion) -> dict[str, float | int]:
-    """The parameters a version states, as JSON numbers (see `RuleVersion.parameters`)."""
+    """Old name of `RuleVersion.parameters`, kept for the drafting form until it reads that."""
     return version.parameters
 
 

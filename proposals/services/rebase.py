@@ -22,7 +22,6 @@ from proposals.services.common import (
     audit,
     latest_version,
     lock_proposal,
-    parameter_values,
 )
 from rulebook.models import Rule, RuleVersion
 
@@ -177,15 +176,11 @@ def _merge(amendment: Amendment, base: RuleVersion, current: RuleVersion) -> _Me
     if amendment.kind == Kind.RENUMBER:
         clean = not problems
         text = "\n".join(problems)
-        return _Merged(
-            clean, number, current.heading, current.text, parameter_values(current), text
-        )
+        return _Merged(clean, number, current.heading, current.text, current.parameters, text)
     heading = _field("Heading", base.heading, current.heading, amendment.heading, problems)
     result = merge3(base.text, current.text, amendment.text)
-    stated = parameter_values(base)
-    parameters = (
-        parameter_values(current) if amendment.parameters == stated else amendment.parameters
-    )
+    stated = base.parameters
+    parameters = current.parameters if amendment.parameters == stated else amendment.parameters
     clean = result.clean and not problems
     conflict_text = "" if clean else "\n".join([*problems, result.render_with_markers()])
     return _Merged(
