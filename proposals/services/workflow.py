@@ -1,9 +1,8 @@
 """The proposal workflow: submit, withdraw, remit, and record votes.
 
-draft ─submit→ submitted ─decision vote→ carried ─adopt→ adopted
-  │                │                   → lost
-  └──withdraw──────┴─withdraw→ withdrawn
-                   └─remit→ remitted
+Which step each status allows is `proposals.models.TRANSITIONS` (the diagram is there); what
+makes a vote valid is `proposals.rules.check_vote`. These services lock, check, write and
+audit.
 
 A decision is normally taken by a body entitled to decide rule changes (Conference). A body
 that is not (the NEC) may record a decision only when it is lost: the NEC decides what it puts
@@ -20,7 +19,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from proposals.models import Body, CardVoteSection, Membership, Proposal, RollCallEntry, Vote
+from proposals.models import (
+    TRANSITIONS,
+    Body,
+    CardVoteSection,
+    Membership,
+    Proposal,
+    RollCallEntry,
+    Vote,
+)
 from proposals.rules import RollCall, check_vote, raise_problems
 from proposals.services import tally
 from proposals.services.common import as_date, audit, lock_proposal
@@ -63,8 +70,6 @@ def proposal_remit(*, proposal: Proposal, by=None) -> Proposal:
 
 
 def _transition(proposal: Proposal, action: str, by) -> Proposal:
-    from proposals.models import TRANSITIONS
-
     to = TRANSITIONS[action].target
     with transaction.atomic():
         lock_proposal(proposal)
