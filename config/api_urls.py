@@ -71,6 +71,7 @@ urlpatterns = [
     ),
     path(PROPOSAL + "submit/", workflow.SubmitView.as_view(), name="proposal-submit"),
     path(PROPOSAL + "withdraw/", workflow.WithdrawView.as_view(), name="proposal-withdraw"),
+    path(PROPOSAL + "remit/", workflow.RemitView.as_view(), name="proposal-remit"),
     path(PROPOSAL + "rebase/", workflow.RebaseView.as_view(), name="proposal-rebase"),
     path(PROPOSAL + "adopt/", workflow.AdoptView.as_view(), name="proposal-adopt"),
     path(BOOK + "bodies/", proposals.BodyViewSet.as_view(LIST), name="body-list"),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from proposals.models import Amendment, Proposal, Vote
+from proposals.rules import sentence
 
 # Rule Book 2014, Chapter 3, Clause III.2.H: once Conference has decided a constitutional
 # amendment, no amendment to that part of the rules appears on the agenda for three years,
@@ -26,7 +27,7 @@ class AdmissibilityWarning:
 
 def admissibility_warnings(proposal: Proposal) -> list[AdmissibilityWarning]:
     """Every warning for the proposal's amendments, in amendment order."""
-    amendments = list(proposal.amendments.with_latest_seq().select_related("rule", "base_version"))
+    amendments = list(proposal.amendments.with_staleness().select_related("rule", "base_version"))
     year = _agenda_year(proposal)
     warnings = []
     for amendment in amendments:
@@ -47,8 +48,7 @@ def admissibility_warnings(proposal: Proposal) -> list[AdmissibilityWarning]:
             warnings.append(
                 AdmissibilityWarning(
                     "stale",
-                    f"Drafted against {amendment.rule.key} v{amendment.base_version.seq}; the "
-                    f"rule is now at v{amendment.latest_seq}. Rebase before adoption.",
+                    sentence(amendment.stale_reason()) + " Rebase before adoption.",
                     amendment,
                 )
             )
@@ -90,12 +90,8 @@ def _three_year_rule(proposal, amendment, year) -> list[AdmissibilityWarning]:
 
 
 def _competing(proposal, amendment) -> list[AdmissibilityWarning]:
-    if proposal.status not in (
-        Proposal.Status.DRAFT,
-        Proposal.Status.SUBMITTED,
-        Proposal.Status.CARRIED,
-    ):
-        return []
+    if not proposal.allows(Proposal.Action.REBASE):
+        return []  # adopted, lost or ended: no longer in competition
     others = (
         Proposal.objects.filter(
             rulebook_id=proposal.rulebook_id,

@@ -15,6 +15,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from proposals.models import Amendment, Body, Membership, Proposal, Vote
+from proposals.rules import RollCall
 from proposals.services import amendment_add, amendment_remove, amendment_update
 from proposals.services.amendments import (
     Problems,
@@ -23,6 +24,7 @@ from proposals.services.amendments import (
     duplicate_targets,
 )
 from proposals.services.common import latest_version, parameter_values
+from proposals.services.tally import Section
 
 # The proposal fields a draft's form edits (the rest belong to the workflow).
 PROPOSAL_FIELDS = ["reference", "title", "proposer", "conference_year", "rationale"]
@@ -350,7 +352,7 @@ class VoteForm(forms.Form):
         """Keyword arguments for `vote_record`: empty figures are left out (None)."""
         cleaned = self.cleaned_data
         roll_call = [
-            {"member": member, "choice": choice}
+            RollCall(member=member, choice=choice)
             for name, choice in self.ROLL_CALL.items()
             for member in cleaned[name]
         ]
@@ -389,11 +391,11 @@ SECTIONS_INITIAL = [{"name": "CLPs", "weight": 50}, {"name": "Affiliates", "weig
 SectionFormSet = forms.formset_factory(SectionForm, extra=1)
 
 
-def filled_sections(formset) -> list[dict]:
+def filled_sections(formset) -> list[Section]:
     """The card-vote sections the secretary filled in (initial rows left alone are skipped)."""
     keys = ("name", "weight", "for_percent", "against_percent")
     return [
-        {key: form.cleaned_data[key] for key in keys}
+        Section.of(**{key: form.cleaned_data[key] for key in keys})
         for form in formset.forms
         if form.has_changed() and form.cleaned_data
     ]

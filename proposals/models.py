@@ -7,13 +7,18 @@ per proposal …). A rule version learns which amendment produced it through
 `proposals`.
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.utils import timezone
 
+from rulebook.diff import TextDiff, compare
 from rulebook.models import Rule, Rulebook, RuleVersion, key_validator
 
 # Card-vote percentages are printed rounded to two places, so a section's for and against
@@ -59,9 +64,16 @@ class Body(models.Model):
         return self.name
 
 
+def term_covers(start, end, day) -> bool:
+    """Whether a term from `start` until `end` (None: still serving) covers `day`: both ends
+    are days served. `MembershipQuerySet.on` is the same rule in SQL; the importer applies
+    this to the terms of a file before they are rows."""
+    return start is not None and start <= day and (end is None or day <= end)
+
+
 class MembershipQuerySet(models.QuerySet):
     def on(self, date):
-        """Memberships current on `date` (both ends of a term are days served)."""
+        """Memberships current on `date` (see `term_covers`)."""
         return self.filter(start__lte=date).filter(Q(end__isnull=True) | Q(end__gte=date))
 
 
@@ -90,10 +102,33 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.name} ({self.body.slug}, from {self.start})"
 
+    def covers(self, day) -> bool:
+        return term_covers(self.start, self.end, day)
+
+
+# The order proposals are listed in, everywhere (pages, API, admin): the newest Conference
+# first, proposals not yet put to a Conference last (NULLS LAST: PostgreSQL would otherwise
+# put them first, SQLite last), then by reference.
+LISTED_ORDER = [F("conference_year").desc(nulls_last=True), "reference", "pk"]
+
 
 class ProposalQuerySet(models.QuerySet):
-    def with_status(self, *statuses):
-        return self.filter(status__in=statuses)
+    def listed(self):
+        """In the order proposals are listed (see `LISTED_ORDER`)."""
+        return self.order_by(*LISTED_ORDER)
+
+    def with_details(self):
+        """With amendments (in order, with staleness) and votes (with figures): three queries
+        for the proposals, their amendments and their votes, plus two for the figures."""
+        amendments = (
+            Amendment.objects.with_staleness()
+            .select_related("rule", "base_version", "parent", "after", "produced_version")
+            .order_by("order")
+        )
+        return self.prefetch_related(
+            Prefetch("amendments", queryset=amendments),
+            Prefetch("votes", queryset=Vote.objects.with_figures().order_by("held_on", "id")),
+        )
 
     def stale(self):
         """Proposals with at least one stale amendment (see `AmendmentQuerySet.stale`)."""
@@ -111,6 +146,17 @@ class Proposal(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
         REMITTED = "remitted", "Remitted"
         ADOPTED = "adopted", "Adopted"
+
+    class Action(models.TextChoices):
+        """The steps of the workflow; which status allows which is `TRANSITIONS`."""
+
+        EDIT = "edit", "Edit"
+        SUBMIT = "submit", "Submit"
+        VOTE = "vote", "Record a vote"
+        ADOPT = "adopt", "Adopt"
+        REBASE = "rebase", "Rebase"
+        WITHDRAW = "withdraw", "Withdraw"
+        REMIT = "remit", "Remit"
 
     rulebook = models.ForeignKey(Rulebook, on_delete=models.PROTECT, related_name="proposals")
     reference = models.CharField(
@@ -156,7 +202,7 @@ class Proposal(models.Model):
     objects = ProposalQuerySet.as_manager()
 
     class Meta:
-        ordering = ["rulebook", "-conference_year", "reference"]
+        ordering = LISTED_ORDER
         permissions = [
             ("adopt_proposal", "Can adopt a carried proposal, creating rule versions"),
         ]
@@ -179,23 +225,101 @@ class Proposal(models.Model):
     def __str__(self):
         return f"{self.reference} {self.title}"
 
+    def allows(self, action: str, *, with_note: bool = False) -> bool:
+        """Whether the workflow allows `action` in the proposal's status; `with_note`: as a
+        superuser giving a note (adoption only, see `Transition.with_note_from`)."""
+        transition = TRANSITIONS[action]
+        sources = transition.with_note_from if with_note else transition.sources
+        return self.status in sources
+
+    def require(self, action: str, *, with_note: bool = False) -> None:
+        """Refuse `action` unless the workflow allows it in the current status, e.g.
+        "Proposal 2026/4 is lost; only a carried proposal can be adopted." (code "status")."""
+        if self.allows(action, with_note=with_note):
+            return
+        transition = TRANSITIONS[action]
+        sources = transition.with_note_from if with_note else transition.sources
+        even = "even with a note " if with_note else ""
+        raise ValidationError(
+            {
+                "status": ValidationError(
+                    f"Proposal {self.reference} is {self.status}; {even}only a "
+                    f"{_or_list(sources)} proposal can be {transition.done}.",
+                    code="status",
+                )
+            }
+        )
+
+
+def _or_list(words) -> str:
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One action of the workflow: from which statuses, to which (as django-fsm's
+    `@transition(source=…, target=…)`)."""
+
+    sources: tuple[str, ...]
+    target: str | None  # None: the status is unchanged, or decided by the step (a vote)
+    done: str  # "… can be {done}", in refusals
+    with_note_from: tuple[str, ...] = ()  # a superuser giving a note may also act from these
+
+
+_Status, _Action = Proposal.Status, Proposal.Action
+_OPEN = (_Status.DRAFT, _Status.SUBMITTED, _Status.CARRIED)  # not yet adopted, lost or ended
+
+# draft ─submit→ submitted ─decision vote→ carried ─adopt→ adopted
+#   │                │                   → lost
+#   └──withdraw──────┴─withdraw→ withdrawn
+#                    └─remit→ remitted
+TRANSITIONS: dict[str, Transition] = {
+    _Action.EDIT: Transition((_Status.DRAFT,), None, "edited"),
+    _Action.SUBMIT: Transition((_Status.DRAFT,), _Status.SUBMITTED, "submitted"),
+    # Only a decision changes the status (to carried or lost, by its result).
+    _Action.VOTE: Transition((_Status.SUBMITTED,), None, "voted on"),
+    # A carried decision by a body entitled to decide; or a superuser's consolidation or
+    # correction, with a note, of any proposal still open.
+    _Action.ADOPT: Transition((_Status.CARRIED,), _Status.ADOPTED, "adopted", _OPEN),
+    # Rebasing keeps an open proposal adoptable; adopted, lost or ended ones are history.
+    _Action.REBASE: Transition(_OPEN, None, "rebased"),
+    _Action.WITHDRAW: Transition(
+        (_Status.DRAFT, _Status.SUBMITTED), _Status.WITHDRAWN, "withdrawn"
+    ),
+    # Remitting (referring back to the NEC) is what Conference does instead of deciding a
+    # motion put to it: only a submitted proposal, before any decision. A draft was never put
+    # to Conference (withdraw it instead); once carried or lost it has been decided.
+    _Action.REMIT: Transition((_Status.SUBMITTED,), _Status.REMITTED, "remitted"),
+}
+
 
 class AmendmentQuerySet(models.QuerySet):
-    def with_latest_seq(self):
-        """Annotate `latest_seq`: the rule's newest version number (pending ones included)."""
-        latest = (
-            RuleVersion.objects.filter(rule=OuterRef("rule")).order_by("-seq").values("seq")[:1]
-        )
-        return self.annotate(latest_seq=Subquery(latest))
-
-    def stale(self):
-        """Not yet adopted, and the rule has a newer version than the amendment's base."""
+    def with_staleness(self):
+        """Annotate `latest_seq` (the rule's newest version number, pending ones included)
+        and `is_stale`, the one definition of a stale amendment: not yet adopted, and its rule
+        has a newer version than the base it was drafted against. `Amendment.is_stale` reads
+        the annotation when present."""
         newer = RuleVersion.objects.filter(
             rule=OuterRef("rule"), seq__gt=OuterRef("base_version__seq")
         )
-        return self.filter(produced_version__isnull=True, base_version__isnull=False).filter(
-            Exists(newer)
+        latest = (
+            RuleVersion.objects.filter(rule=OuterRef("rule")).order_by("-seq").values("seq")[:1]
         )
+        stale = Q(produced_version__isnull=True, base_version__isnull=False) & Q(Exists(newer))
+        return self.annotate(
+            latest_seq=Subquery(latest),
+            is_stale=models.ExpressionWrapper(stale, output_field=models.BooleanField()),
+        )
+
+    def with_latest_seq(self):
+        """Old name of `with_staleness`, kept until the pages and the drafting admin (owned
+        elsewhere in issue 8) call that instead."""
+        return self.with_staleness()
+
+    def stale(self):
+        """The stale amendments (see `with_staleness`)."""
+        return self.with_staleness().filter(is_stale=True)
 
 
 class Amendment(models.Model):
@@ -308,13 +432,45 @@ class Amendment(models.Model):
 
     @property
     def is_stale(self) -> bool:
-        """The rule has a newer version than the base (uses `with_latest_seq` if annotated)."""
-        if self.produced_version_id or self.base_version_id is None:
-            return False
-        latest = getattr(self, "latest_seq", None)
+        """See `AmendmentQuerySet.with_staleness`, whose annotation this reads when present
+        (one query otherwise)."""
+        if "is_stale" in self.__dict__:
+            return self.__dict__["is_stale"]
+        return Amendment.objects.stale().filter(pk=self.pk).exists()
+
+    @is_stale.setter
+    def is_stale(self, value: bool) -> None:
+        # The annotation of `with_staleness` is set through here.
+        self.__dict__["is_stale"] = value
+
+    def stale_reason(self) -> str:
+        """Why adoption refuses this amendment, e.g. "drafted against c4-ii v1; the rule is
+        now at v2" or "c4-ii has an unresolved conflict": the one wording of staleness, which
+        the adoption refusal, the admin and the admissibility warnings put in their sentences.
+        """
+        key = self.rule.key
+        if self.conflict:
+            return f"{key} has an unresolved conflict"
+        latest = self.__dict__.get("latest_seq")
         if latest is None:
             latest = self.rule.versions.order_by("-seq").values_list("seq", flat=True).first()
-        return latest > self.base_version.seq
+        return f"drafted against {key} v{self.base_version.seq}; the rule is now at v{latest}"
+
+    def proposed_diff(self, **labels) -> TextDiff:
+        """The change it proposes to the text: the base version's text → the proposed text.
+
+        An insert starts from nothing, a repeal ends in nothing, and a renumber leaves the
+        text as it is (it changes the number and place only). Raises
+        `rulebook.diff.DiffInputTooLarge` like `compare`.
+        """
+        before = self.base_version.text if self.base_version_id else ""
+        if self.kind == self.Kind.REPEAL:
+            after = ""
+        elif self.kind == self.Kind.RENUMBER:
+            after = before
+        else:
+            after = self.text
+        return compare(before, after, **labels)
 
 
 class AmendmentRebase(models.Model):
@@ -345,6 +501,17 @@ class AmendmentRebase(models.Model):
     def __str__(self):
         return (
             f"{self.amendment} v{self.from_version.seq} → v{self.to_version.seq} ({self.outcome})"
+        )
+
+
+class VoteQuerySet(models.QuerySet):
+    def with_figures(self):
+        """With their body, card-vote sections and roll call (members by name): three
+        queries in all."""
+        roll_call = RollCallEntry.objects.select_related("membership")
+        return self.select_related("body").prefetch_related(
+            Prefetch("sections", queryset=CardVoteSection.objects.order_by("id")),
+            Prefetch("roll_call", queryset=roll_call.order_by("membership__name", "id")),
         )
 
 
@@ -405,6 +572,8 @@ class Vote(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = VoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["proposal", "held_on", "id"]

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
-
 from rulebook.models import Rule, Rulebook, RuleVersion
 
 
@@ -46,10 +44,9 @@ def citations(*, rulebook: Rulebook, number: str) -> list[Citation]:
 
     One query: the date each version stopped being in force comes from a subquery.
     """
-    following = RuleVersion.objects.filter(rule=OuterRef("rule"), seq__gt=OuterRef("seq"))
     qs = (
         RuleVersion.objects.filter(rule__rulebook=rulebook, number__iexact=number)
-        .annotate(until=Subquery(following.order_by("seq").values("effective_from")[:1]))
+        .with_until()
         .select_related("rule__rulebook")
         .order_by("effective_from", "rule__position")
     )

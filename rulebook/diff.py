@@ -28,7 +28,7 @@ from __future__ import annotations
 import difflib
 import html
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
 from itertools import zip_longest
@@ -129,13 +129,6 @@ def apply_ops(a: str, ops: Iterable[Op]) -> str:
     if pos != len(a):
         raise ValueError(f"ops cover {pos:,} of the text's {len(a):,} characters")
     return "".join(out)
-
-
-def ops_from_dicts(items: Iterable[Mapping[str, str]]) -> list[Op]:
-    try:
-        return [Op(item["op"], item["text"]) for item in items]
-    except (KeyError, TypeError) as exc:
-        raise ValueError('each op must be an object with "op" and "text"') from exc
 
 
 def render_inline_html(ops: Iterable[Op]) -> str:

@@ -5,10 +5,12 @@ on a dated `RuleVersion`. Versions are history: the ORM refuses to change or del
 on PostgreSQL, so does a trigger (see migration 0002).
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -16,6 +18,12 @@ key_validator = RegexValidator(
     KEY_PATTERN,
     "Use lower-case letters, digits and single hyphens only (for example c4-ii-2-b-i).",
 )
+
+
+def json_number(value: Decimal) -> int | float:
+    """A stored decimal as the JSON number it stands for: 20 for 20.0000, 12.5 for 12.5000
+    (API answers, exports and amendment parameters all write parameters so)."""
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 class ImmutableVersionError(Exception):
@@ -93,6 +101,18 @@ class RuleVersionQuerySet(models.QuerySet):
     def pending(self, *, on):
         """Versions already recorded on `on` that only take effect after it."""
         return self.filter(effective_from__gt=on, created_at__date__lte=on)
+
+    def with_parameters(self):
+        """With the parameter values each states, by parameter key (one query more);
+        `RuleVersion.parameters` reads them."""
+        values = ParameterValue.objects.select_related("parameter").order_by("parameter__key")
+        return self.prefetch_related(Prefetch("parameter_values", queryset=values))
+
+    def with_until(self):
+        """Annotate `until`: the day the rule's next version takes effect (None for the
+        latest), i.e. the first day this one is no longer in force."""
+        following = RuleVersion.objects.filter(rule=OuterRef("rule"), seq__gt=OuterRef("seq"))
+        return self.annotate(until=Subquery(following.order_by("seq").values("effective_from")[:1]))
 
     def update(self, **kwargs):
         raise ImmutableVersionError("Rule versions are immutable: record a new version instead.")
@@ -178,6 +198,15 @@ class RuleVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableVersionError("Rule versions are immutable and cannot be deleted.")
+
+    @property
+    def parameters(self) -> dict[str, int | float]:
+        """The parameter values it states, by key, as JSON numbers (prefetched by
+        `with_parameters`; one query otherwise)."""
+        values = self.parameter_values.all()
+        if "parameter_values" not in getattr(self, "_prefetched_objects_cache", {}):
+            values = values.select_related("parameter")
+        return {pv.parameter.key: json_number(pv.value) for pv in values}
 
 
 class Parameter(models.Model):

@@ -10,7 +10,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Subquery
 
 from rulebook.blame import blame
 from rulebook.models import Parameter, ParameterValue, Rule, Rulebook, RuleVersion
@@ -37,12 +37,7 @@ class Snapshot:
 
 
 def _versions_with_parameters(qs):
-    return qs.select_related("rule").prefetch_related(
-        Prefetch(
-            "parameter_values",
-            queryset=ParameterValue.objects.select_related("parameter").order_by("parameter__key"),
-        )
-    )
+    return qs.select_related("rule").with_parameters()
 
 
 def versions_in_force(*, rulebook: Rulebook, on: datetime.date) -> dict[int, RuleVersion]:

@@ -184,7 +184,7 @@ def test_a_stale_adoption_is_refused_with_the_rules_named_and_creates_nothing(cl
     assert response.status_code == 200
     (message,) = said(response)
     assert "Not adopted; nothing was applied" in message
-    assert "c4-nominations (drafted against v2)" in message
+    assert "drafted against c4-nominations v2" in message
     assert RuleVersion.objects.count() == 4
     proposal.refresh_from_db()
     assert proposal.status == "carried"

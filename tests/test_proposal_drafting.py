@@ -79,7 +79,7 @@ def test_every_problem_in_the_amendments_is_named_by_its_path(rulebook, rule):
     assert "There is no rule 'no-such-rule'" in found["amendments[0].rule"][0]
     assert "lower-case" in found["amendments[1].key"][0]
     assert found["amendments[1].number"] == ["Must not be empty."]
-    assert found["amendments[2].text"] == ["An repeal amendment does not take 'text'."]
+    assert found["amendments[2].text"] == ["A repeal amendment does not take 'text'."]
     assert "Unknown kind 'delete'" in found["amendments[3].kind"][0]
     assert "has no parameter 'nope'" in found["amendments[4].parameters"][0]
     assert not Proposal.objects.exists()

@@ -382,7 +382,7 @@ def test_a_bad_proposals_section_is_reported_by_path_and_nothing_is_written():
     )
     assert problems_in(text + PROPOSALS) == [
         "proposals[0].amendments[0].rule: unknown rule 'x'",
-        "proposals[0].votes[0].sections: Section weights add up to 90%, not 100%.",
+        "proposals[0].votes[0].sections: Section weights add up to 90.00%, not 100%.",
         "proposals[1].votes[0].result: the figures give lost, not carried (majority: simple)",
         "proposals[1].votes[1].roll_call[0].member: 'Bob' was not a member of NEC on 2020-01-02",
         "proposals[1].votes[1].roll_call[1].member: 'Zed' was not a member of NEC on 2020-01-02",
@@ -562,8 +562,8 @@ ONLY_ADOPTED = "only an adopted proposal's amendments produced versions"
                                                    "proposal is submitted"]),
         (
             {"votes": [without(DECISION, "votes_for", "votes_against")]},
-            ["votes[0].votes_for: is required for a show of hands",
-             "votes[0].votes_against: is required for a show of hands"],
+            ["votes[0].votes_for: required for a show of hands",
+             "votes[0].votes_against: required for a show of hands"],
         ),
         (
             {"votes": [{**CARD_VOTE, "votes_for": 3}]},
@@ -617,7 +617,7 @@ ONLY_ADOPTED = "only an adopted proposal's amendments produced versions"
         (
             {"status": "submitted", "adopted_on": None, "votes": [],
              "amendments": [{**without(AMENDMENT, "produced_version"), "text": "Ten."}]},
-            ["amendments[0]: the amendment changes nothing in quorum v1"],
+            ["amendments[0].text: the amendment changes nothing in rule quorum v1"],
         ),
         (
             {"status": "submitted", "adopted_on": None, "votes": [],

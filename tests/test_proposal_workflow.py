@@ -187,7 +187,7 @@ def test_a_body_is_found_by_its_slug_in_the_proposals_rule_book(submitted, nec):
         ({"votes_against": None}, "votes_against", "Required for a show of hands."),
         ({"method": "by_acclamation"}, "method", "Unknown method 'by_acclamation'"),
         ({"majority": "unanimous"}, "majority", "Unknown majority 'unanimous'"),
-        ({"declared_result": "lost"}, "declared_result", "The figures give carried, not the"),
+        ({"declared_result": "lost"}, "declared_result", "The figures give carried, not lost"),
         ({"sections": [{"name": "All"}]}, "sections", "A show of hands does not take"),
     ],
 )
@@ -319,7 +319,7 @@ def test_a_roll_call_is_counted_from_its_entries(submitted, nec, members):
             ],
             {},
             "roll_call[1].member",
-            "Jon Lansman is listed twice.",
+            "Jon Lansman is already listed at roll_call[0].",
         ),
         (
             [{"member": "Jon Lansman", "choice": "maybe"}],

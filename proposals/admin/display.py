@@ -10,7 +10,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from proposals.models import Amendment, Vote
-from rulebook.diff import compare
 
 Kind = Amendment.Kind
 
@@ -26,9 +25,7 @@ def amendment_diff(amendment: Amendment) -> str:
     base = amendment.base_version
     if amendment.kind == Kind.RENUMBER:
         return format_html("Renumbers {} as {}.", base.number, amendment.number)
-    before = "" if base is None else base.text
-    after = "" if amendment.kind == Kind.REPEAL else amendment.text
-    diff = compare(before, after)
+    diff = amendment.proposed_diff()
     parts = []
     if base is not None and amendment.kind == Kind.AMEND and base.number != amendment.number:
         parts.append(format_html("<p>Number: {} → {}</p>", base.number, amendment.number))
@@ -50,7 +47,7 @@ def amendment_state(amendment: Amendment) -> str:
     if amendment.base_version_id is None:
         return badge("new rule", "ok")
     if amendment.is_stale:
-        latest = getattr(amendment, "latest_seq", None) or "a newer version"
+        latest = amendment.__dict__.get("latest_seq") or "a newer version"
         return badge(
             f"stale: drafted against v{amendment.base_version.seq}, rule now at v{latest}",
             "stale",

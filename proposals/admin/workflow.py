@@ -1,4 +1,5 @@
-"""The workflow buttons of the proposal page: submit, record a vote, adopt, rebase, withdraw.
+"""The workflow buttons of the proposal page: submit, record a vote, adopt, rebase, withdraw,
+remit.
 
 Each is a small admin view: check the permission, show a form, call the one service that
 does the work, and report what it did (or why it refused) as a message.
@@ -34,22 +35,24 @@ from proposals.services import (
     amendment_resolve_conflict,
     proposal_adopt,
     proposal_rebase,
+    proposal_remit,
     proposal_submit,
     proposal_withdraw,
     vote_record,
 )
 
-Status = Proposal.Status
+Action = Proposal.Action
 CHANGE, VOTE, ADOPT = "proposals.change_proposal", "proposals.add_vote", "proposals.adopt_proposal"
-REBASABLE = (Status.DRAFT, Status.SUBMITTED, Status.CARRIED)
 
-# (view, button label, permission, statuses for which the button is shown)
+# The workflow pages, in button order, with the permission each needs. Whether a button
+# shows for a proposal is the workflow's to say (`Proposal.allows`).
 ACTIONS = [
-    ("submit", "Submit", CHANGE, (Status.DRAFT,)),
-    ("vote", "Record a vote", VOTE, (Status.SUBMITTED,)),
-    ("adopt", "Adopt", ADOPT, (Status.CARRIED,)),
-    ("rebase", "Rebase", CHANGE, REBASABLE),
-    ("withdraw", "Withdraw", CHANGE, (Status.DRAFT, Status.SUBMITTED)),
+    (Action.SUBMIT, CHANGE),
+    (Action.VOTE, VOTE),
+    (Action.ADOPT, ADOPT),
+    (Action.REBASE, CHANGE),
+    (Action.WITHDRAW, CHANGE),
+    (Action.REMIT, CHANGE),
 ]
 
 
@@ -72,7 +75,7 @@ class WorkflowViews:
                 self.admin_site.admin_view(getattr(self, f"{name}_view")),
                 name=f"proposals_proposal_{name}",
             )
-            for name, *_ in ACTIONS
+            for name, _ in ACTIONS
         ]
         return ours + super().get_urls()
 
@@ -80,14 +83,16 @@ class WorkflowViews:
         """The buttons the change page shows, given the proposal's status and the user."""
         if proposal is None:
             return {}
-        superuser_adopts = request.user.is_superuser and proposal.status in REBASABLE
+        superuser = request.user.is_superuser
         buttons = []
-        for name, label, permission, statuses in ACTIONS:
-            shown = proposal.status in statuses or (name == "adopt" and superuser_adopts)
-            if name == "rebase":
+        for action, permission in ACTIONS:
+            shown = proposal.allows(action)
+            if action == Action.ADOPT and superuser:  # with a note: see proposal_adopt
+                shown = shown or proposal.allows(action, with_note=True)
+            if action == Action.REBASE:
                 shown = shown and self._needs_rebase(proposal)
             if shown and request.user.has_perm(permission):
-                buttons.append({"label": label, "url": self._url(name, proposal)})
+                buttons.append({"label": action.label, "url": self._url(action, proposal)})
         return {"workflow_buttons": buttons}
 
     @staticmethod
@@ -115,14 +120,19 @@ class WorkflowViews:
         return self._render(request, proposal, "Submit", form=form, amendments=True)
 
     def withdraw_view(self, request, object_id):
+        return self._confirmed_step(request, object_id, proposal_withdraw, "Withdraw", "Withdrew")
+
+    def remit_view(self, request, object_id):
+        return self._confirmed_step(request, object_id, proposal_remit, "Remit", "Remitted")
+
+    def _confirmed_step(self, request, object_id, service, title: str, done: str):
+        """A step that takes no input: the button pressed on its page confirms it."""
         proposal = self._proposal(request, object_id, CHANGE)
         form = ConfirmForm(_posted(request))
-        if request.method == "POST":
-            by = request.user
-            done = self._call(request, [form], proposal_withdraw, proposal=proposal, by=by)
-            if done:
-                return self._done(request, proposal, f"Withdrew {proposal.reference}.")
-        return self._render(request, proposal, "Withdraw", form=form)
+        posted = request.method == "POST"
+        if posted and self._call(request, [form], service, proposal=proposal, by=request.user):
+            return self._done(request, proposal, f"{done} {proposal.reference}.")
+        return self._render(request, proposal, title, form=form)
 
     def vote_view(self, request, object_id):
         proposal = self._proposal(request, object_id, VOTE)
@@ -263,7 +273,7 @@ class WorkflowViews:
         rows = []
         if amendments:
             queryset = (
-                proposal.amendments.with_latest_seq()
+                proposal.amendments.with_staleness()
                 .select_related("rule", "base_version", "produced_version", "conflict_version")
                 .order_by("order")
             )
@@ -306,16 +316,8 @@ def _resolve_form(amendment, submitted: ResolveForm | None) -> ResolveForm:
 
 
 def _stale_message(stale: StaleAmendments) -> str:
-    described = []
-    for amendment in stale.amendments:
-        if amendment.conflict:
-            described.append(f"{amendment.rule.key} (unresolved rebase conflict)")
-        else:
-            described.append(
-                f"{amendment.rule.key} (drafted against v{amendment.base_version.seq})"
-            )
+    described = ", ".join(a.stale_reason() for a in stale.amendments)
     return (
-        "Not adopted; nothing was applied. These amendments are stale: "
-        + ", ".join(described)
-        + ". Rebase them, check the result, then adopt."
+        f"Not adopted; nothing was applied. These amendments are stale: {described}. "
+        "Rebase them, check the result, then adopt."
     )

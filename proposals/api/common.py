@@ -1,4 +1,4 @@
-"""What the proposal views share: prefetching, the request body, service refusals."""
+"""What the proposal views share: the request body, service refusals, the proposal."""
 
 from __future__ import annotations
 
@@ -6,35 +6,12 @@ from contextlib import contextmanager
 from functools import cached_property
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from rest_framework.exceptions import ValidationError
 
-from proposals.models import Amendment, CardVoteSection, Proposal, RollCallEntry, Vote
+from proposals.models import Proposal
 from rulebook.api.base import InRulebook
 from rulebook.api.errors import Conflict, validation_messages
-
-
-def votes_prefetched(queryset):
-    """Votes with their body, card-vote sections and roll call: three queries in all."""
-    roll_call = RollCallEntry.objects.select_related("membership")
-    return queryset.select_related("body").prefetch_related(
-        Prefetch("sections", queryset=CardVoteSection.objects.order_by("id")),
-        Prefetch("roll_call", queryset=roll_call.order_by("membership__name", "id")),
-    )
-
-
-def proposals_prefetched(queryset):
-    """Proposals with amendments (and their rules' latest version numbers) and votes."""
-    amendments = (
-        Amendment.objects.with_latest_seq()
-        .select_related("rule", "base_version", "parent", "after", "produced_version")
-        .order_by("order")
-    )
-    votes = votes_prefetched(Vote.objects.order_by("held_on", "id"))
-    return queryset.prefetch_related(
-        Prefetch("amendments", queryset=amendments), Prefetch("votes", queryset=votes)
-    )
 
 
 def request_data(request) -> dict:

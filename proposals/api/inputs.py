@@ -7,11 +7,15 @@ The field names are the contract of DESIGN.md ("Write shapes").
 
 from __future__ import annotations
 
+from decimal import InvalidOperation
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from proposals.models import Amendment, RollCallEntry, Vote
+from proposals.models import Amendment, Body, RollCallEntry, Vote
+from proposals.rules import RollCall
+from proposals.services.tally import Section
 from rulebook.api.serializers import enum_field
 
 
@@ -77,10 +81,20 @@ class SectionInput(serializers.Serializer):
     for_percent = NumberField()
     against_percent = NumberField()
 
+    def validate(self, attrs) -> Section:
+        """The section as `vote_record` takes it (percentages to two places)."""
+        try:
+            return Section.of(**attrs)
+        except InvalidOperation:  # a number too large to hold to two places
+            raise serializers.ValidationError("Give percentages, e.g. 53.67.") from None
+
 
 class RollCallInput(serializers.Serializer):
     member = serializers.CharField(max_length=200, help_text="A member's name on the day.")
     choice = enum_field("RollCallChoice", RollCallEntry.Choice.choices)
+
+    def validate(self, attrs) -> RollCall:
+        return RollCall(member=attrs["member"], choice=attrs["choice"])
 
 
 def _count() -> serializers.IntegerField:
@@ -102,6 +116,14 @@ class VoteInput(serializers.Serializer):
     roll_call = RollCallInput(many=True, required=False, help_text="Roll call only.")
     declared_result = enum_field("VoteResult", Vote.Result.choices, required=False, allow_null=True)
     note = _text("Source, e.g. LabourList, 2021-09-26.")
+
+    def validate_body(self, slug: str) -> Body:
+        """The body, by its slug in the proposal's rule book (`context["rulebook"]`)."""
+        rulebook = self.context["rulebook"]
+        body = Body.objects.filter(rulebook=rulebook, slug=slug).first()
+        if body is None:
+            raise serializers.ValidationError(f"Rule book {rulebook.slug} has no body {slug!r}.")
+        return body
 
 
 class AdoptInput(serializers.Serializer):

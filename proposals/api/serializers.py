@@ -10,7 +10,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from proposals.models import Amendment, Body, Proposal, RollCallEntry, Vote
-from rulebook import diff
 from rulebook.api.serializers import (
     DiffOpSerializer,
     DiffStatsSerializer,
@@ -98,11 +97,9 @@ class AmendmentWithDiffSerializer(AmendmentSerializer):
 
     @extend_schema_field(AmendmentDiffSerializer)
     def get_diff(self, amendment) -> dict:
-        """Base text → proposed text (an insert from nothing, a repeal to nothing)."""
-        base = amendment.base_version.text if amendment.base_version_id else ""
-        proposed = "" if amendment.kind == Amendment.Kind.REPEAL else amendment.text
+        """Base text → proposed text (see `Amendment.proposed_diff`)."""
         label = f"v{amendment.base_version.seq}" if amendment.base_version_id else "none"
-        return diff.compare(base, proposed, from_label=label, to_label="proposed").as_dict()
+        return amendment.proposed_diff(from_label=label, to_label="proposed").as_dict()
 
 
 class ProposalSerializer(InBook, serializers.ModelSerializer):

@@ -7,20 +7,13 @@ a fixed number of queries (tests/test_api_queries.py).
 
 from __future__ import annotations
 
-from django.db.models import F
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
 from proposals import services
 from proposals.api import filters
-from proposals.api.common import (
-    InProposal,
-    proposals_prefetched,
-    request_data,
-    service_errors,
-    votes_prefetched,
-)
+from proposals.api.common import InProposal, request_data, service_errors
 from proposals.api.inputs import ProposalInput, VoteInput
 from proposals.api.permissions import ModelPermissions
 from proposals.api.serializers import (
@@ -74,10 +67,7 @@ class ProposalViewSet(BookViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
     queryset = Proposal.objects.none()  # for the schema and the model permissions
 
     def get_queryset(self):
-        queryset = Proposal.objects.filter(rulebook=self.rulebook).order_by(
-            F("conference_year").desc(nulls_last=True), "reference", "pk"
-        )
-        return proposals_prefetched(queryset)
+        return Proposal.objects.filter(rulebook=self.rulebook).listed().with_details()
 
     def get_serializer_class(self):
         return ProposalSerializer if self.action == "list" else ProposalDetailSerializer
@@ -131,16 +121,16 @@ class VoteViewSet(InProposal, BookViewSet, mixins.ListModelMixin):
     queryset = Vote.objects.none()  # for the schema and the model permissions
 
     def get_queryset(self):
-        return votes_prefetched(self.proposal.votes.order_by("held_on", "id"))
+        return self.proposal.votes.with_figures().order_by("held_on", "id")
 
     def create(self, request, slug, pk):
-        serializer = VoteInput(data=request_data(request))
+        serializer = VoteInput(data=request_data(request), context={"rulebook": self.rulebook})
         serializer.is_valid(raise_exception=True)
         with service_errors():
             vote = services.vote_record(
                 proposal=self.proposal, by=request.user, **serializer.validated_data
             )
-        fresh = votes_prefetched(Vote.objects.filter(pk=vote.pk)).get()
+        fresh = Vote.objects.with_figures().get(pk=vote.pk)
         return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
 
 

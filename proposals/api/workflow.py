@@ -1,4 +1,4 @@
-"""Workflow actions on a proposal: submit, withdraw, adopt, rebase. Each a small POST view
+"""Workflow actions on a proposal: submit, withdraw, remit, adopt, rebase. Each a small POST view
 that checks one permission, reads its input and calls one service.
 
 Status codes: 200 done; 400 bad input (field-keyed); 409 when the proposal's state forbids
@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from proposals import services
-from proposals.api.common import InProposal, proposals_prefetched, request_data, service_errors
+from proposals.api.common import InProposal, request_data, service_errors
 from proposals.api.inputs import AdoptInput
 from proposals.api.permissions import RequiresPermission
 from proposals.api.serializers import AdoptedSerializer, ProposalDetailSerializer, RebaseSerializer
@@ -61,7 +61,7 @@ class ProposalAction(InProposal, APIView):
         return {"request": self.request, "view": self, "slug": self.kwargs["slug"]}
 
     def fresh(self, proposal: Proposal) -> Proposal:
-        return proposals_prefetched(Proposal.objects.filter(pk=proposal.pk)).get()
+        return Proposal.objects.with_details().get(pk=proposal.pk)
 
     def answer(self, proposal: Proposal) -> Response:
         context = self.get_serializer_context()
@@ -100,6 +100,15 @@ class SubmitView(StepView):
 )
 class WithdrawView(StepView):
     step = staticmethod(services.proposal_withdraw)
+
+
+@_action_schema(
+    "Remit a submitted proposal",
+    "Conference refers it back to the NEC instead of deciding it: the proposal ends "
+    "remitted. Needs proposals.change_proposal (Drafter), as withdrawing does.",
+)
+class RemitView(StepView):
+    step = staticmethod(services.proposal_remit)
 
 
 class RebaseView(ProposalAction):

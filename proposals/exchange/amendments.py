@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from proposals import rules
 from proposals.exchange.common import choice, decimals, seq
 from proposals.models import Amendment
 from rulebook.exchange.values import (
@@ -22,9 +23,8 @@ from rulebook.exchange.values import (
     check_keys,
     describe,
     model_field,
-    plain,
 )
-from rulebook.models import ParameterValue
+from rulebook.models import ParameterValue, json_number
 
 Kind = Amendment.Kind
 AMENDMENT_KEYS = (
@@ -108,10 +108,8 @@ def check_amendment(item, path: str, errors: list[str], context) -> PlannedAmend
     _check_content(item, path, errors, context, planned, defaults)
     if produced is not None:
         _check_matches(planned, produced, path, errors)
-    elif (
-        kind == Kind.AMEND and planned.produced is None and base and _changes_nothing(planned, base)
-    ):
-        errors.append(f"{path}: the amendment changes nothing in {planned.rule} v{planned.base}")
+    if base is not None and kind != Kind.INSERT:
+        errors += rules.problem_lines(_rules_of(planned, base), path)
     _check_conflict(item.get("conflict"), f"{path}.conflict", errors, planned, versions)
     return planned
 
@@ -157,11 +155,6 @@ def _check_target(item, path, errors, context, planned: PlannedAmendment) -> Non
     if versions is not None and planned.base is not None and base is None:
         errors.append(f"{path}.base_version: {planned.rule} has no version {planned.base}")
         planned.base = None  # reported: nothing more to say about what follows from it
-    elif base is not None and base.repealed:
-        errors.append(
-            f"{path}.base_version: {planned.rule} v{planned.base} is a repeal; "
-            "no amendment can be drafted against it"
-        )
 
 
 def _a(kind: str) -> str:
@@ -248,8 +241,17 @@ def _check_matches(planned: PlannedAmendment, produced, path, errors) -> None:
     ]
 
 
-def _changes_nothing(planned: PlannedAmendment, base) -> bool:
-    return all(getattr(planned, name) == getattr(base, name) for name in CONTENT)
+def _rules_of(planned: PlannedAmendment, base) -> list[rules.Problem]:
+    """The rules every surface applies to an amendment (`proposals.rules.check_amendment`)."""
+    return rules.check_amendment(
+        kind=planned.kind,
+        rule_key=planned.rule,
+        base=rules.Wording(base.number, base.heading, base.text, base.parameters, base.repealed),
+        base_seq=planned.base,
+        proposed=rules.Wording(planned.number, planned.heading, planned.text, planned.parameters),
+        moved=planned.parent is not None or planned.after is not None,
+        adopted=planned.produced is not None,
+    )
 
 
 def _check_conflict(value, path, errors, planned: PlannedAmendment, versions) -> None:
@@ -287,7 +289,7 @@ def amendment_row(planned: PlannedAmendment, order: int, proposal, context) -> A
         number=planned.number,
         heading=planned.heading,
         text=planned.text,
-        parameters={key: plain(value) for key, value in planned.parameters.items()},
+        parameters={key: json_number(value) for key, value in planned.parameters.items()},
         produced_version=versions.get((planned.rule, planned.produced)),
         conflict=planned.conflict_version is not None,
         conflict_text=planned.conflict_text,
@@ -324,7 +326,9 @@ def amendment_entry(amendment: Amendment, values: dict[int, dict[str, Decimal]])
         if stored[name] != defaults[name]:
             entry[name] = stored[name]
     if "parameters" in entry:
-        entry["parameters"] = {key: plain(value) for key, value in stored["parameters"].items()}
+        entry["parameters"] = {
+            key: json_number(value) for key, value in stored["parameters"].items()
+        }
     if amendment.produced_version_id:
         entry["produced_version"] = amendment.produced_version.seq
     if amendment.conflict:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from rulebook.exchange.values import as_number, as_text, describe
@@ -65,9 +64,3 @@ def decimals(values: dict) -> dict[str, Decimal]:
         key: Decimal(value if isinstance(value, int) else repr(float(value)))
         for key, value in values.items()
     }
-
-
-def serves(start: datetime.date | None, end: datetime.date | None, day: datetime.date) -> bool:
-    """Whether a term from `start` until `end` covers `day`; both ends are days served (as in
-    `MembershipQuerySet.on`)."""
-    return start is not None and start <= day and (end is None or day <= end)

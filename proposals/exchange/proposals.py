@@ -14,7 +14,8 @@
         amendments: [...]                 # see proposals.exchange.amendments
         votes: [...]                      # see proposals.exchange.votes
 
-The statuses must be reachable through the workflow services (see `_check_status`).
+The statuses must be reachable through the workflow (`proposals.models.TRANSITIONS`, see
+`_check_status`).
 """
 
 from __future__ import annotations
@@ -31,11 +32,18 @@ from proposals.exchange.amendments import (
 )
 from proposals.exchange.common import choice, whole_number
 from proposals.exchange.votes import PlannedVote, check_vote, vote_entry, vote_rows
-from proposals.models import Amendment, CardVoteSection, Proposal, RollCallEntry, Vote
+from proposals.models import (
+    TRANSITIONS,
+    Amendment,
+    CardVoteSection,
+    Proposal,
+    RollCallEntry,
+    Vote,
+)
 from rulebook.exchange.values import as_date, as_list, as_text, check_keys, model_field
 from rulebook.models import ParameterValue, Rulebook
 
-Status = Proposal.Status
+Status, Action = Proposal.Status, Proposal.Action
 PROPOSAL_KEYS = (
     "reference",
     "title",
@@ -49,7 +57,8 @@ PROPOSAL_KEYS = (
     "amendments",
     "votes",
 )
-UNDECIDED = (Status.SUBMITTED, Status.WITHDRAWN, Status.REMITTED)
+# The step that ends in each status a decision vote does not set (carried and lost are).
+REACHED_BY = {t.target: t for t in TRANSITIONS.values() if t.target and t.target != Status.ADOPTED}
 
 
 @dataclass
@@ -143,8 +152,9 @@ def _check_proposal(item, path, errors, context, bodies, seen: _Seen) -> Planned
 def _check_status(proposal: PlannedProposal, path: str, errors: list[str]) -> None:
     """Refuse a state the workflow cannot reach: draft → submitted → carried/lost by a decision
     (one at most; only lost if by a body not entitled to decide, see `check_vote`) → adopted;
-    withdrawn or remitted before any decision; adopted without a carried decision only by a
-    superuser with a note; adoption applies every amendment."""
+    submitted, withdrawn or remitted only by a step the workflow allows before any decision
+    (`TRANSITIONS`); adopted without a carried decision only by a superuser with a note;
+    adoption applies every amendment."""
     status, fields = proposal.fields["status"], proposal.fields
     if status is None:
         return
@@ -159,7 +169,8 @@ def _check_status(proposal: PlannedProposal, path: str, errors: list[str]) -> No
         errors.append(f"{path}.status: a draft has no votes and no submitted_on; submit it first")
     if status in (Status.CARRIED, Status.LOST) and decided != status:
         errors.append(f"{path}.status: {status}, but no decision vote was {status}")
-    if status in UNDECIDED and decisions:
+    step = REACHED_BY.get(status)
+    if step is not None and decisions and decided not in step.sources:
         errors.append(f"{path}.status: {status}, but votes[{decisions[0]}] decided it")
     if status == Status.ADOPTED and decided not in (None, Vote.Result.CARRIED):
         errors.append(f"{path}.status: adopted, but the decision vote was {decided}")

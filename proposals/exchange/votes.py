@@ -24,7 +24,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from proposals.exchange.common import choice, serves, whole_number
+from proposals import rules
+from proposals.exchange.common import choice, whole_number
 from proposals.models import CardVoteSection, RollCallEntry, Vote
 from proposals.services import tally
 from rulebook.exchange.values import (
@@ -34,8 +35,8 @@ from rulebook.exchange.values import (
     as_text,
     check_keys,
     model_field,
-    plain,
 )
+from rulebook.models import json_number
 
 VOTE_KEYS = (
     "body",
@@ -75,7 +76,8 @@ class PlannedVote:
 
 def check_vote(item, path: str, errors: list[str], bodies: dict) -> PlannedVote | None:
     """The checked vote (None if it is not even a mapping). `bodies` are the checked bodies
-    by slug."""
+    by slug. The file's values are read here; the rules are `proposals.rules.check_vote`'s,
+    as for `vote_record`, with their paths under `path`."""
     if not check_keys(item, path, errors, VOTE_KEYS):
         return None
     slug = as_text(item.get("body"), f"{path}.body", errors, required=True)
@@ -93,59 +95,47 @@ def check_vote(item, path: str, errors: list[str], bodies: dict) -> PlannedVote 
         note=as_text(item.get("note"), f"{path}.note", errors) or "",
     )
     vote.counts = {name: whole_number(item.get(name), f"{path}.{name}", errors) for name in COUNTS}
-    figures = {"show_of_hands": _show_of_hands, "card_vote": _card_vote, "roll_call": _roll_call}
-    if vote.method in figures:
-        totals = figures[vote.method](item, vote, path, errors, body)
-        if totals is not None and vote.majority is not None:
-            vote.result = tally.decide(
-                votes_for=totals[0], votes_against=totals[1], majority=vote.majority
-            )
-    _check_results(item, vote, path, errors)
-    # A body not entitled to decide takes a decision only to lose it (the proposal falls there);
-    # figures that give no result are reported above.
-    decision = vote.stage == Vote.Stage.DECISION and vote.result == Vote.Result.CARRIED
-    if decision and body is not None and not body.decides:
-        errors.append(
-            f"{path}.stage: the {body.name} cannot adopt rule changes: record its "
-            "recommendation, and Conference's decision"
-        )
+    unreadable = {n for n in COUNTS if item.get(n) is not None and vote.counts[n] is None}
+    sections = roll_call = None
+    if item.get("sections") is not None or vote.method == Method.CARD_VOTE:
+        sections = _sections(item, path, errors)
+    if item.get("roll_call") is not None or vote.method == Method.ROLL_CALL:
+        roll_call = _roll_call(item, path, errors)
+    stated = {
+        name: choice(item.get(name), f"{path}.{name}", errors, Vote.Result)
+        if item.get(name) is not None
+        else None
+        for name in ("declared_result", "result")
+    }
+    checked = rules.check_vote(
+        body=body,
+        held_on=vote.held_on,
+        stage=vote.stage,
+        method=vote.method,
+        majority=vote.majority,
+        counts=vote.counts,
+        sections=sections,
+        roll_call=roll_call,
+        declared_result=stated["declared_result"],
+        result=stated["result"],
+        members=body.members if body is not None else (),
+        unreadable=unreadable,
+    )
+    errors += rules.problem_lines(checked.problems, path)
+    vote.result, vote.counts = checked.result, checked.counts
+    vote.declared_result = stated["declared_result"]
+    if vote.method == Method.CARD_VOTE and sections and None not in sections:
+        vote.sections = list(sections)
+    if vote.method == Method.ROLL_CALL and roll_call:
+        vote.roll_call = [(entry.name, entry.choice) for entry in roll_call]
     return vote
 
 
-def _refuse(item, path, errors, method: str, names) -> None:
-    errors += [
-        f"{path}.{name}: a {method.replace('_', ' ')} does not take {name}"
-        for name in names
-        if item.get(name) is not None
-    ]
-
-
-def _show_of_hands(item, vote: PlannedVote, path, errors, body):
-    _refuse(item, path, errors, vote.method, ("sections", "roll_call"))
-    missing = [name for name in COUNTS[:2] if item.get(name) is None]
-    errors += [f"{path}.{name}: is required for a show of hands" for name in missing]
-    if missing or None in (vote.counts["votes_for"], vote.counts["votes_against"]):
-        return None
-    return vote.counts["votes_for"], vote.counts["votes_against"]
-
-
-def _card_vote(item, vote: PlannedVote, path, errors, body):
-    _refuse(item, path, errors, vote.method, (*COUNTS, "roll_call"))
+def _sections(item, path, errors) -> list[tally.Section | None]:
     items = as_list(item.get("sections", []), f"{path}.sections", errors)
-    if not items:
-        errors.append(f"{path}.sections: a card vote needs its sections' percentages")
-        return None
-    sections, broken = [], False
-    for index, entry in enumerate(items):
-        section = _section(entry, f"{path}.sections[{index}]", errors)
-        broken = broken or section is None
-        sections.append(section)
-    if broken:
-        return None
-    vote.sections = sections
-    problems = tally.section_problems(sections)
-    errors += [f"{path}.sections: {problem}" for problem in problems]
-    return None if problems else tally.card_vote_totals(sections)
+    return [
+        _section(entry, f"{path}.sections[{index}]", errors) for index, entry in enumerate(items)
+    ]
 
 
 def _section(entry, path, errors) -> tally.Section | None:
@@ -166,67 +156,21 @@ def _section(entry, path, errors) -> tally.Section | None:
     }
     if name is None or None in numbers.values():
         return None
-    return tally.Section(name=name, **numbers)
+    return tally.Section.of(name=name, **numbers)
 
 
-def _roll_call(item, vote: PlannedVote, path, errors, body):
-    _refuse(item, path, errors, vote.method, ("sections",))
+def _roll_call(item, path, errors) -> list[rules.RollCall]:
     items = as_list(item.get("roll_call", []), f"{path}.roll_call", errors)
-    if not items:
-        errors.append(f"{path}.roll_call: a roll call needs each member's vote")
-        return None
-    seen, broken = {}, False
+    entries = []
     for index, entry in enumerate(items):
         at = f"{path}.roll_call[{index}]"
         if not check_keys(entry, at, errors, ROLL_CALL_KEYS):
-            broken = True
+            entries.append(rules.RollCall(None, None))
             continue
         name = as_text(entry.get("member"), f"{at}.member", errors, required=True)
         picked = choice(entry.get("choice"), f"{at}.choice", errors, RollCallEntry.Choice)
-        broken = broken or None in (name, picked)
-        if name is not None and name in seen:
-            errors.append(f"{at}.member: {name} is already listed at roll_call[{seen[name]}]")
-            broken = True
-        elif name is not None:
-            seen[name] = index
-            broken = _check_member(name, at, errors, body, vote.held_on) or broken
-        vote.roll_call.append((name, picked))
-    if broken:
-        return None
-    tallied = dict(zip(COUNTS, tally.roll_call_counts(c for _, c in vote.roll_call), strict=True))
-    errors += [
-        f"{path}.{name}: the roll call gives {tallied[name]}, not {given}"
-        for name, given in vote.counts.items()
-        if given is not None and given != tallied[name]
-    ]
-    vote.counts = tallied
-    return tallied["votes_for"], tallied["votes_against"]
-
-
-def _check_member(name, path, errors, body, held_on) -> bool:
-    """Whether `name` could not be matched to exactly one member serving on `held_on`."""
-    if body is None or held_on is None:
-        return True
-    serving = [m for m in body.members if m.name == name and serves(m.start, m.end, held_on)]
-    if len(serving) != 1:
-        problem = "was not a member" if not serving else "has two overlapping terms on"
-        errors.append(f"{path}.member: {name!r} {problem} of {body.name} on {held_on.isoformat()}")
-    return len(serving) != 1
-
-
-def _check_results(item, vote: PlannedVote, path, errors) -> None:
-    for name in ("declared_result", "result"):
-        given = item.get(name)
-        if given is None:
-            continue
-        stated = choice(given, f"{path}.{name}", errors, Vote.Result)
-        if stated is not None and vote.result is not None and stated != vote.result:
-            errors.append(
-                f"{path}.{name}: the figures give {vote.result}, not {stated} "
-                f"(majority: {vote.majority})"
-            )
-        if name == "declared_result":
-            vote.declared_result = stated
+        entries.append(rules.RollCall(name, picked))
+    return entries
 
 
 def vote_rows(planned: PlannedVote, proposal, bodies, members, by) -> tuple[Vote, list, list]:
@@ -253,7 +197,7 @@ def vote_rows(planned: PlannedVote, proposal, bodies, members, by) -> tuple[Vote
         )
         for s in planned.sections
     ]
-    serving = [m for m in members[planned.body] if serves(m.start, m.end, planned.held_on)]
+    serving = [m for m in members[planned.body] if m.covers(planned.held_on)]
     by_name = {m.name: m for m in serving}
     entries = [RollCallEntry(membership=by_name[name], choice=c) for name, c in planned.roll_call]
     return vote, sections, entries
@@ -277,9 +221,9 @@ def vote_entry(vote: Vote, sections: list[CardVoteSection], roll_call: list) -> 
         entry["sections"] = [
             {
                 "name": s.name,
-                "weight": plain(s.weight),
-                "for_percent": plain(s.for_percent),
-                "against_percent": plain(s.against_percent),
+                "weight": json_number(s.weight),
+                "for_percent": json_number(s.for_percent),
+                "against_percent": json_number(s.against_percent),
             }
             for s in sections
         ]

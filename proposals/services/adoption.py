@@ -14,7 +14,6 @@ from proposals.services.common import (
     audit,
     latest_version,
     lock_proposal,
-    parameter_values,
 )
 from rulebook.models import Rule, Rulebook, RuleVersion
 from rulebook.services import rule_create, rule_move, version_create
@@ -29,21 +28,12 @@ class StaleAmendments(Exception):
 
     def __init__(self, amendments: list[Amendment]):
         self.amendments = amendments
-        described = ", ".join(_describe(a) for a in amendments)
+        described = ", ".join(f"amendment {a.pk} {a.stale_reason()}" for a in amendments)
         super().__init__(f"Rebase before adopting: {described}.")
 
     @property
     def ids(self) -> list[int]:
         return [a.pk for a in self.amendments]
-
-
-def _describe(amendment: Amendment) -> str:
-    if amendment.conflict:
-        return f"amendment {amendment.pk} ({amendment.rule.key}) has an unresolved conflict"
-    return (
-        f"amendment {amendment.pk} was drafted against {amendment.rule.key} "
-        f"v{amendment.base_version.seq}, which is no longer the latest version"
-    )
 
 
 def proposal_adopt(
@@ -76,14 +66,19 @@ def proposal_adopt(
         lock_proposal(proposal)
         _check_entitled(proposal, by, note)
         Rulebook.objects.select_for_update().filter(pk=proposal.rulebook_id).get()
+        rule_ids = sorted(
+            set(proposal.amendments.filter(rule__isnull=False).values_list("rule_id", flat=True))
+        )
+        list(Rule.objects.select_for_update().filter(pk__in=rule_ids).order_by("pk"))
+        # Read under the locks: staleness is what no other adoption can change now.
         amendments = list(
-            proposal.amendments.select_related("rule", "base_version", "parent", "after")
+            proposal.amendments.with_staleness().select_related(
+                "rule", "base_version", "parent", "after"
+            )
         )
         if not amendments:
             raise ValidationError({"amendments": f"Proposal {proposal.reference} changes nothing."})
-        rule_ids = sorted({a.rule_id for a in amendments if a.rule_id})
-        list(Rule.objects.select_for_update().filter(pk__in=rule_ids).order_by("pk"))
-        blocked = [a for a in amendments if a.conflict or _stale_now(a)]
+        blocked = [a for a in amendments if a.conflict or a.is_stale]
         if blocked:
             raise StaleAmendments(blocked)
         versions = [_apply(a, proposal, effective_from, note, by) for a in amendments]
@@ -106,22 +101,9 @@ def proposal_adopt(
 
 def _check_entitled(proposal: Proposal, by, note: str) -> None:
     if by is not None and by.is_superuser and note:
-        allowed = (Status.DRAFT, Status.SUBMITTED, Status.CARRIED)
-        if proposal.status not in allowed:
-            raise ValidationError(
-                {
-                    "status": f"Proposal {proposal.reference} is {proposal.status}; even with a "
-                    "note only a draft, submitted or carried proposal can be adopted."
-                }
-            )
+        proposal.require(Proposal.Action.ADOPT, with_note=True)
         return
-    if proposal.status != Status.CARRIED:
-        raise ValidationError(
-            {
-                "status": f"Proposal {proposal.reference} is {proposal.status}; only a carried "
-                "proposal can be adopted."
-            }
-        )
+    proposal.require(Proposal.Action.ADOPT)
     decided = proposal.votes.filter(
         stage=Vote.Stage.DECISION, result=Vote.Result.CARRIED, body__decides=True
     )
@@ -132,12 +114,6 @@ def _check_entitled(proposal: Proposal, by, note: str) -> None:
                 "entitled to decide; only a superuser, with a note, can adopt it."
             }
         )
-
-
-def _stale_now(amendment: Amendment) -> bool:
-    if amendment.base_version_id is None:
-        return False
-    return amendment.rule.versions.filter(seq__gt=amendment.base_version.seq).exists()
 
 
 def _apply(amendment: Amendment, proposal, effective_from, note, by) -> RuleVersion:
@@ -167,7 +143,7 @@ def _apply(amendment: Amendment, proposal, effective_from, note, by) -> RuleVers
             "number": amendment.number,
             "heading": current.heading,
             "text": current.text,
-            "parameters": parameter_values(current),
+            "parameters": current.parameters,
         }
         if amendment.parent_id or amendment.after_id:
             rule_move(rule=rule, parent=amendment.parent, after=amendment.after)

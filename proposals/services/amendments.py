@@ -13,16 +13,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 
 from proposals.models import Amendment
-from proposals.services.common import find_rule, latest_version, parameter_values
+from proposals.rules import Problem, Wording, check_amendment, check_amendment_fields, sentence
+from proposals.services.common import find_rule, latest_version
 from rulebook.models import Parameter, Rule, Rulebook, RuleVersion, key_validator
 
-SHAPES: dict[str, tuple[set[str], set[str]]] = {
-    # kind: (required fields, optional fields)
-    "amend": ({"kind", "rule"}, {"number", "heading", "text", "parameters"}),
-    "insert": ({"kind", "key", "number", "text"}, {"heading", "parent", "after", "parameters"}),
-    "repeal": ({"kind", "rule"}, set()),
-    "renumber": ({"kind", "rule", "number"}, {"parent", "after"}),
-}
 EDITABLE = {"key", "number", "heading", "text", "parameters", "parent", "after"}
 
 
@@ -35,6 +29,11 @@ class Problems(dict):
 
     def add(self, field: str, message: str) -> None:
         self.setdefault(f"{self.prefix}{field}", []).append(message)
+
+    def extend(self, problems: list[Problem], rename: dict[str, str] | None = None) -> None:
+        """Add the problems of a pure check (`proposals.rules`), as sentences."""
+        for problem in problems:
+            self.add((rename or {}).get(problem.path, problem.path), sentence(problem.message))
 
 
 def amendment_build(
@@ -51,14 +50,7 @@ def amendment_build(
     if not isinstance(data, dict):
         raise ValidationError({prefix.rstrip(".") or "amendment": "Give an amendment object."})
     kind = data.get("kind")
-    if kind not in SHAPES:
-        problems.add("kind", f"Unknown kind {kind!r}: use amend, insert, repeal or renumber.")
-        raise ValidationError(problems)
-    required, optional = SHAPES[kind]
-    for field in sorted(set(data) - required - optional):
-        problems.add(field, f"An {kind} amendment does not take {field!r}.")
-    for field in sorted(required - set(data)):
-        problems.add(field, f"Required for an {kind} amendment.")
+    problems.extend(check_amendment_fields(kind, data))
     if problems:
         raise ValidationError(problems)
 
@@ -98,32 +90,39 @@ def _fill_change(amendment, rulebook, data, problems, base):
     if base is None:
         problems.add("rule", f"Rule {rule.key} has no version yet to change.")
         return
-    if base.repealed:
-        problems.add("rule", f"Rule {rule.key} was repealed by version {base.seq}.")
-        return
+    stated = {} if base.repealed else base.parameters
+    wording = Wording(base.number, base.heading, base.text, stated, base.repealed)
+
+    def check(moved=False) -> None:
+        proposed = Wording(
+            amendment.number, amendment.heading, amendment.text, amendment.parameters
+        )
+        found = check_amendment(
+            kind=amendment.kind,
+            rule_key=rule.key,
+            base=wording,
+            base_seq=base.seq,
+            proposed=proposed,
+            moved=moved,
+        )
+        # The API names the base by its rule (drafted against the latest version).
+        problems.extend(found, rename={"base_version": "rule"})
+
     amendment.rule, amendment.base_version = rule, base
     amendment.number, amendment.heading, amendment.text = base.number, base.heading, base.text
-    if amendment.kind == Amendment.Kind.REPEAL:
+    if base.repealed or amendment.kind == Amendment.Kind.REPEAL:
+        check()
         return
     amendment.number = _text(data, "number", problems, default=base.number, required=True)
     if amendment.kind == Amendment.Kind.RENUMBER:
         amendment.parent, amendment.after = _placement(rulebook, data, problems, moving=rule)
-        moved = amendment.parent is not None or amendment.after is not None
-        if amendment.number == base.number and not moved:
-            problems.add("number", f"Rule {rule.key} is already numbered {base.number}.")
+        check(moved=amendment.parent is not None or amendment.after is not None)
         return
     amendment.heading = _text(data, "heading", problems, default=base.heading)
     amendment.text = _text(data, "text", problems, default=base.text, required=True)
-    stated = parameter_values(base)
     amendment.parameters = _parameters(rulebook, data.get("parameters", stated), problems)
-    unchanged = (amendment.number, amendment.heading, amendment.text, amendment.parameters) == (
-        base.number,
-        base.heading,
-        base.text,
-        stated,
-    )
-    if unchanged and not problems:
-        problems.add("text", f"The amendment changes nothing in rule {rule.key} v{base.seq}.")
+    if not problems:
+        check()
 
 
 def _text(data, field, problems, *, default="", required=False) -> str:

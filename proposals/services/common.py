@@ -1,4 +1,4 @@
-"""Helpers shared by the proposal services: status checks, rule look-ups and auditing."""
+"""Helpers shared by the proposal services: locking, dates, rule look-ups and auditing."""
 
 from __future__ import annotations
 
@@ -9,25 +9,6 @@ from django.core.exceptions import ValidationError
 from proposals.models import Proposal
 from rulebook.models import Rule, Rulebook, RuleVersion
 from rulebook.services import audit_record
-
-
-def or_list(words) -> str:
-    words = list(words)
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-
-
-def require_status(proposal: Proposal, allowed: tuple[str, ...], action: str) -> None:
-    """Refuse a step the workflow does not allow from the proposal's current status.
-
-    Gives messages like "Proposal 2026/4 is lost; only a carried proposal can be adopted."
-    """
-    if proposal.status not in allowed:
-        raise ValidationError(
-            {
-                "status": f"Proposal {proposal.reference} is {proposal.status}; only a "
-                f"{or_list(allowed)} proposal can be {action}."
-            }
-        )
 
 
 def lock_proposal(proposal: Proposal) -> Proposal:
@@ -66,12 +47,8 @@ def latest_version(rule: Rule) -> RuleVersion | None:
 
 
 def parameter_values(version: RuleVersion) -> dict[str, float | int]:
-    """The parameters a version states, as JSON-friendly numbers."""
-    values = {}
-    for pv in version.parameter_values.select_related("parameter"):
-        number = pv.value
-        values[pv.parameter.key] = int(number) if number == number.to_integral() else float(number)
-    return values
+    """Old name of `RuleVersion.parameters`, kept for the drafting form until it reads that."""
+    return version.parameters
 
 
 def audit(action: str, proposal: Proposal, by, **data) -> None:

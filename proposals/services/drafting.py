@@ -14,11 +14,10 @@ from proposals.services.amendments import (
     amendment_data,
     duplicate_targets,
 )
-from proposals.services.common import audit, lock_proposal, require_status
+from proposals.services.common import audit, lock_proposal
 from rulebook.models import Rulebook
 
 PROPOSAL_FIELDS = {"reference", "title", "proposer", "rationale", "conference_year"}
-DRAFT = (Proposal.Status.DRAFT,)
 
 
 def proposal_create(
@@ -71,7 +70,7 @@ def proposal_update(*, proposal: Proposal, by=None, **fields) -> Proposal:
         raise ValidationError(dict.fromkeys(unknown, "This field cannot be changed here."))
     with transaction.atomic():
         lock_proposal(proposal)
-        require_status(proposal, DRAFT, "edited")
+        proposal.require(Proposal.Action.EDIT)
         for name in PROPOSAL_FIELDS & set(fields):
             value = fields[name]
             setattr(proposal, name, value.strip() if isinstance(value, str) else value)
@@ -98,7 +97,7 @@ def amendment_add(*, proposal: Proposal, by=None, **data) -> Amendment:
     """
     with transaction.atomic():
         lock_proposal(proposal)
-        require_status(proposal, DRAFT, "edited")
+        proposal.require(Proposal.Action.EDIT)
         amendment = amendment_build(rulebook=proposal.rulebook, data=data)
         existing = list(proposal.amendments.all())
         problems = Problems()
@@ -128,7 +127,7 @@ def amendment_update(*, amendment: Amendment, by=None, **changes) -> Amendment:
     with transaction.atomic():
         proposal = amendment.proposal
         lock_proposal(proposal)
-        require_status(proposal, DRAFT, "edited")
+        proposal.require(Proposal.Action.EDIT)
         if amendment.conflict:
             raise ValidationError(
                 {"text": "This amendment has a rebase conflict: resolve it first."}
@@ -153,7 +152,7 @@ def amendment_remove(*, amendment: Amendment, by=None) -> None:
     with transaction.atomic():
         proposal = amendment.proposal
         lock_proposal(proposal)
-        require_status(proposal, DRAFT, "edited")
+        proposal.require(Proposal.Action.EDIT)
         audit("amendment.remove", proposal, by, amendment=amendment.pk, kind=amendment.kind)
         amendment.delete()
 

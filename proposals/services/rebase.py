@@ -22,14 +22,11 @@ from proposals.services.common import (
     audit,
     latest_version,
     lock_proposal,
-    parameter_values,
-    require_status,
 )
 from rulebook.models import Rule, RuleVersion
 
 Kind = Amendment.Kind
 Outcome = AmendmentRebase.Outcome
-REBASABLE = (Proposal.Status.DRAFT, Proposal.Status.SUBMITTED, Proposal.Status.CARRIED)
 
 
 @dataclass(frozen=True)
@@ -61,7 +58,7 @@ def amendment_rebase(
     """
     with transaction.atomic():
         lock_proposal(amendment.proposal)
-        require_status(amendment.proposal, REBASABLE, "rebased")
+        amendment.proposal.require(Proposal.Action.REBASE)
         current = Amendment.objects.select_related("rule", "base_version").get(pk=amendment.pk)
         outcome = _rebase(current, by, resolved_text)
     amendment.refresh_from_db()
@@ -123,7 +120,7 @@ def amendment_resolve_conflict(
     """
     with transaction.atomic():
         lock_proposal(amendment.proposal)
-        require_status(amendment.proposal, REBASABLE, "rebased")
+        amendment.proposal.require(Proposal.Action.REBASE)
         current = Amendment.objects.select_related("base_version").get(pk=amendment.pk)
         if not current.conflict:
             raise ValidationError({"text": "This amendment has no rebase conflict to resolve."})
@@ -152,7 +149,7 @@ def proposal_rebase(*, proposal: Proposal, by=None) -> list[RebaseResult]:
     """
     with transaction.atomic():
         lock_proposal(proposal)
-        require_status(proposal, REBASABLE, "rebased")
+        proposal.require(Proposal.Action.REBASE)
         return [amendment_rebase(amendment=a, by=by) for a in proposal.amendments.all()]
 
 
@@ -179,15 +176,11 @@ def _merge(amendment: Amendment, base: RuleVersion, current: RuleVersion) -> _Me
     if amendment.kind == Kind.RENUMBER:
         clean = not problems
         text = "\n".join(problems)
-        return _Merged(
-            clean, number, current.heading, current.text, parameter_values(current), text
-        )
+        return _Merged(clean, number, current.heading, current.text, current.parameters, text)
     heading = _field("Heading", base.heading, current.heading, amendment.heading, problems)
     result = merge3(base.text, current.text, amendment.text)
-    stated = parameter_values(base)
-    parameters = (
-        parameter_values(current) if amendment.parameters == stated else amendment.parameters
-    )
+    stated = base.parameters
+    parameters = current.parameters if amendment.parameters == stated else amendment.parameters
     clean = result.clean and not problems
     conflict_text = "" if clean else "\n".join([*problems, result.render_with_markers()])
     return _Merged(

@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-CARRIED = "carried"
-LOST = "lost"
-SIMPLE = "simple"
-TWO_THIRDS = "two_thirds"
+from proposals.models import Vote
+
+CARRIED, LOST = Vote.Result.CARRIED, Vote.Result.LOST
+SIMPLE, TWO_THIRDS = Vote.Majority.SIMPLE, Vote.Majority.TWO_THIRDS
 
 HUNDRED = Decimal(100)
 # Printed card-vote percentages are rounded to two places: allow that much slack (and a
@@ -29,6 +29,15 @@ class Section:
     weight: Decimal
     for_percent: Decimal
     against_percent: Decimal
+
+    @classmethod
+    def of(cls, *, name: str, weight, for_percent, against_percent) -> Section:
+        """A section from numbers as given (int, float, Decimal), to two places as stored."""
+
+        def percent(value) -> Decimal:
+            return Decimal(str(value)).quantize(Decimal("0.01"))
+
+        return cls(name.strip(), percent(weight), percent(for_percent), percent(against_percent))
 
 
 def decide(*, votes_for: Decimal | int, votes_against: Decimal | int, majority: str) -> str:

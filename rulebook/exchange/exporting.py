@@ -6,8 +6,7 @@ import datetime
 from collections import defaultdict
 
 from rulebook.exchange.sections import registered_sections
-from rulebook.exchange.values import plain
-from rulebook.models import Parameter, ParameterValue, Rule, Rulebook, RuleVersion
+from rulebook.models import Parameter, ParameterValue, Rule, Rulebook, RuleVersion, json_number
 
 
 def rulebook_export(*, rulebook: Rulebook, at: datetime.date | None = None) -> dict:
@@ -58,7 +57,7 @@ def _versions_by_rule(rulebook: Rulebook, at) -> dict[int, list[RuleVersion]]:
         .order_by("parameter__key")
         .values_list("version_id", "parameter__key", "value")
     ):
-        values[version_id][key] = plain(value)
+        values[version_id][key] = json_number(value)
     by_rule = defaultdict(list)
     for version in versions.order_by("rule_id", "seq"):
         version.values = values[version.pk]

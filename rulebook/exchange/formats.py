@@ -21,9 +21,9 @@ from rulebook.exchange.values import (
     WrittenInt,
     describe,
     is_date,
-    plain,
     written,
 )
+from rulebook.models import json_number
 
 FORMATS = ("json", "yaml")
 
@@ -97,7 +97,7 @@ def _represent_text(dumper, text: str):
 
 
 _Dumper.add_representer(str, _represent_text)
-_Dumper.add_representer(Decimal, lambda dumper, value: dumper.represent_data(plain(value)))
+_Dumper.add_representer(Decimal, lambda dumper, value: dumper.represent_data(json_number(value)))
 # So that a document read by `read_document` can be written straight back.
 _Dumper.add_representer(WrittenInt, lambda dumper, value: dumper.represent_int(int(value)))
 _Dumper.add_representer(WrittenFloat, lambda dumper, value: dumper.represent_float(float(value)))
@@ -191,5 +191,5 @@ def _json_default(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return plain(value)
+        return json_number(value)
     raise TypeError(f"{type(value).__name__} cannot be written to a rule book file")

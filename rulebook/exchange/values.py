@@ -41,11 +41,6 @@ def written(kind, value, text: str):
     return number
 
 
-def plain(value: Decimal) -> int | float:
-    """A stored value as a JSON/YAML number. Exact: values have at most 14 digits (see model)."""
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def describe(value) -> str:
     if value is None:
         return "nothing"

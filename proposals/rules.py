@@ -1,0 +1,335 @@
+"""The rules a vote and an amendment must keep, written once as pure checks.
+
+Each `check_*` takes typed values (a `Body`, a `datetime.date`, `tally.Section`s …) and
+returns the problems it finds, each with a path *relative* to the thing checked
+("votes_for", "sections[1].weight", "roll_call[0].member"), as zulip splits `check_*` from
+`do_*`. Nothing here reads or writes the database beyond what the arguments hold.
+
+- The services (`vote_record`, `amendment_build`) raise them with `raise_problems`, keyed by
+  path, so the API's 400 bodies name the fields;
+- the importer (`proposals.exchange`) prefixes each path with where the thing sits in the file
+  (`problem_lines`), giving lines such as "proposals[0].votes[1].votes_for: …".
+
+A message is written once, as the importer prints it (starting in lower case, no full stop:
+"required for a show of hands"); `raise_problems` makes it a sentence ("Required for a show
+of hands.") for the services.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+
+from proposals.models import Amendment, Body, RollCallEntry, Vote, term_covers
+
+if TYPE_CHECKING:
+    from proposals.services import tally
+
+COUNTS = ("votes_for", "votes_against", "abstentions")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str  # relative to the thing checked; "" for the thing itself
+    message: str
+
+
+def sentence(message: str) -> str:
+    message = message[:1].upper() + message[1:]
+    return message if message.endswith((".", "?", "!")) else message + "."
+
+
+def raise_problems(problems: Sequence[Problem], *, whole: str = "") -> None:
+    """Raise the problems, if any, as one ValidationError keyed by path (`whole` for a
+    problem with the thing itself)."""
+    if not problems:
+        return
+    by_path: dict[str, list[str]] = {}
+    for problem in problems:
+        by_path.setdefault(problem.path or whole, []).append(sentence(problem.message))
+    raise ValidationError(by_path)
+
+
+def problem_lines(problems: Iterable[Problem], prefix: str) -> list[str]:
+    """The importer's "path: message" lines, each path under `prefix`."""
+    return [
+        f"{prefix}.{p.path}: {p.message}" if p.path else f"{prefix}: {p.message}" for p in problems
+    ]
+
+
+# --- votes -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RollCall:
+    """One member's vote in a roll call: the member by name (or the Membership picked in the
+    admin), and for, against or abstain."""
+
+    member: object  # a name, or anything with `.name` (a Membership)
+    choice: str | None
+
+    @property
+    def name(self) -> str | None:
+        return getattr(self.member, "name", self.member)
+
+
+@dataclass
+class CheckedVote:
+    problems: list[Problem] = field(default_factory=list)
+    result: str | None = None  # None when the figures give none
+    counts: dict[str, int | None] = field(default_factory=dict)  # a roll call's, tallied
+    members: list = field(default_factory=list)  # a roll call's members, in its order
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message))
+
+
+def check_vote(
+    *,
+    body: Body | None,
+    held_on: datetime.date | None,
+    stage: str | None,
+    method: str | None,
+    majority: str | None,
+    counts: dict[str, int | None],
+    sections: Sequence[tally.Section] | None = None,
+    roll_call: Sequence[RollCall] | None = None,
+    declared_result: str | None = None,
+    result: str | None = None,
+    members: Iterable = (),
+    unreadable: Collection[str] = (),
+) -> CheckedVote:
+    """What is wrong with a vote; its result (and a roll call's counts) when its figures
+    give one. `None` for a value means it was missing; `unreadable` names the counts that
+    were given but could not be read (the caller's parsing reported them): they are not
+    reported again, and give no result.
+
+    The rules: stage, method and majority are known; counts are whole and not negative; a
+    show of hands gives for and against; a card vote gives its sections (weights adding up
+    to 100, percentages possible), no counts; a roll call gives each member serving on the
+    body that day (`members`: anything with name, start and end), once, with counts, if
+    any, matching it; a declared (or stated) result agrees with the figures; a body not
+    entitled to decide takes a decision only to lose it (the proposal falls there).
+    """
+    from proposals.services import tally  # the services import these checks
+
+    checked = CheckedVote(counts=dict(counts))
+    for name, value, choices in (
+        ("stage", stage, Vote.Stage),
+        ("method", method, Vote.Method),
+        ("majority", majority, Vote.Majority),
+    ):
+        if value is not None and value not in choices.values:
+            checked.add(name, f"unknown {name} {value!r}: use {', '.join(choices.values)}")
+    for name, value in counts.items():
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            checked.add(name, "give a whole number")
+        elif value < 0:
+            checked.add(name, f"a count cannot be negative ({value})")
+    if checked.problems:
+        return checked
+    figures = {
+        Vote.Method.SHOW_OF_HANDS: _show_of_hands,
+        Vote.Method.CARD_VOTE: _card_vote,
+        Vote.Method.ROLL_CALL: _roll_call,
+    }
+    totals = None
+    if method in figures:
+        given = {n for n in COUNTS if counts.get(n) is not None or n in unreadable}
+        totals = figures[method](checked, given, sections, roll_call, body, held_on, members)
+    if totals is not None and majority is not None:
+        checked.result = tally.decide(
+            votes_for=totals[0], votes_against=totals[1], majority=majority
+        )
+    for name, stated in (("declared_result", declared_result), ("result", result)):
+        if stated is None:
+            continue
+        if stated not in Vote.Result.values:
+            checked.add(name, "use carried or lost")
+        elif checked.result is not None and stated != checked.result:
+            checked.add(
+                name,
+                f"the figures give {checked.result}, not {stated} (majority: {majority})",
+            )
+    decision = stage == Vote.Stage.DECISION and checked.result == Vote.Result.CARRIED
+    if decision and body is not None and not body.decides:
+        checked.add(
+            "stage",
+            f"the {body.name} cannot adopt rule changes: record its recommendation, and "
+            "Conference's decision",
+        )
+    return checked
+
+
+def _refuse(checked: CheckedVote, method: str, **given) -> None:
+    for name, value in given.items():
+        if value:
+            checked.add(name, f"a {method.replace('_', ' ')} does not take {name}")
+
+
+def _show_of_hands(checked, given, sections, roll_call, body, held_on, members):
+    _refuse(checked, Vote.Method.SHOW_OF_HANDS, sections=sections, roll_call=roll_call)
+    missing = [name for name in COUNTS[:2] if name not in given]
+    for name in missing:
+        checked.add(name, "required for a show of hands")
+    if None in (checked.counts.get("votes_for"), checked.counts.get("votes_against")):
+        return None
+    return checked.counts["votes_for"], checked.counts["votes_against"]
+
+
+def _card_vote(checked, given, sections, roll_call, body, held_on, members):
+    from proposals.services import tally
+
+    _refuse(checked, Vote.Method.CARD_VOTE, **{n: n in given for n in COUNTS}, roll_call=roll_call)
+    if not sections:
+        checked.add("sections", "a card vote needs its sections' percentages")
+        return None
+    if any(s is None for s in sections):  # reported by the caller's parsing
+        return None
+    problems = tally.section_problems(list(sections))
+    for problem in problems:
+        checked.add("sections", problem)
+    return None if problems else tally.card_vote_totals(sections)
+
+
+def _roll_call(checked, given, sections, roll_call, body, held_on, members):
+    from proposals.services import tally
+
+    _refuse(checked, Vote.Method.ROLL_CALL, sections=sections)
+    if not roll_call:
+        checked.add("roll_call", "a roll call needs each member's vote")
+        return None
+    members = list(members)
+    seen: dict[str, int] = {}
+    broken = False
+    for index, entry in enumerate(roll_call):
+        at = f"roll_call[{index}]"
+        name = entry.name
+        if entry.choice is not None and entry.choice not in RollCallEntry.Choice.values:
+            checked.add(f"{at}.choice", "use for, against or abstain")
+        broken = broken or name is None or entry.choice not in RollCallEntry.Choice.values
+        if name is None:
+            continue
+        if name in seen:
+            checked.add(f"{at}.member", f"{name} is already listed at roll_call[{seen[name]}]")
+            broken = True
+            continue
+        seen[name] = index
+        member = _serving(checked, f"{at}.member", entry, body, held_on, members)
+        broken = broken or member is None
+        checked.members.append(member)
+    if broken:
+        return None
+    tallied = dict(zip(COUNTS, tally.roll_call_counts(e.choice for e in roll_call), strict=True))
+    for name, stated in checked.counts.items():
+        if stated is not None and stated != tallied[name]:
+            checked.add(name, f"the roll call gives {tallied[name]}, not {stated}")
+    checked.counts = tallied
+    return tallied["votes_for"], tallied["votes_against"]
+
+
+def _serving(checked, path, entry: RollCall, body, held_on, members):
+    """The one member of `members` named so and serving on `held_on`, or None (reported)."""
+    if body is None or held_on is None:
+        return None
+    serving = [m for m in members if m.name == entry.name and term_covers(m.start, m.end, held_on)]
+    picked = getattr(entry.member, "pk", None)
+    if picked is not None:
+        serving = [m for m in serving if getattr(m, "pk", None) == picked]
+    if len(serving) != 1:
+        problem = "was not a member" if not serving else "has two overlapping terms on"
+        checked.add(path, f"{entry.name!r} {problem} of {body.name} on {held_on.isoformat()}")
+        return None
+    return serving[0]
+
+
+# --- amendments --------------------------------------------------------------------------
+
+# What each kind of amendment takes, as the API and the admin give it (DESIGN.md).
+SHAPES: dict[str, tuple[set[str], set[str]]] = {
+    # kind: (required fields, optional fields)
+    "amend": ({"kind", "rule"}, {"number", "heading", "text", "parameters"}),
+    "insert": ({"kind", "key", "number", "text"}, {"heading", "parent", "after", "parameters"}),
+    "repeal": ({"kind", "rule"}, set()),
+    "renumber": ({"kind", "rule", "number"}, {"parent", "after"}),
+}
+
+
+def an(kind: str) -> str:
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+
+
+def check_amendment_fields(kind: str, given: Iterable[str]) -> list[Problem]:
+    """The fields an amendment of `kind` must and may have: `given` are the names filled in
+    (API names: "key" for an insert's new key)."""
+    if kind not in SHAPES:
+        kinds = "amend, insert, repeal or renumber"
+        return [Problem("kind", f"unknown kind {kind!r}: use {kinds}")]
+    required, optional = SHAPES[kind]
+    given = set(given)
+    problems = [
+        Problem(name, f"{an(kind)} amendment does not take {name!r}")
+        for name in sorted(given - required - optional)
+    ]
+    problems += [
+        Problem(name, f"required for {an(kind)} amendment") for name in sorted(required - given)
+    ]
+    return problems
+
+
+@dataclass(frozen=True)
+class Wording:
+    """What a version says, or what an amendment proposes it should say."""
+
+    number: str
+    heading: str
+    text: str
+    parameters: dict
+    repealed: bool = False
+
+
+def check_amendment(
+    *,
+    kind: str,
+    rule_key: str,
+    base: Wording,
+    base_seq: int,
+    proposed: Wording,
+    moved: bool = False,
+    adopted: bool = False,
+) -> list[Problem]:
+    """The rules of an amendment to an existing rule, against the version it is drafted
+    on (`base`, number `base_seq`), whichever surface drafted it (API, admin, file).
+
+    No amendment can be drafted against a repeal. Until adopted (an adopted one is history,
+    recorded as it was), an amend must change the wording or the parameters, and a renumber
+    the number or, when `moved`, the place.
+    """
+    if base.repealed:
+        return [
+            Problem(
+                "base_version",
+                f"rule {rule_key} was repealed by version {base_seq}; no amendment can be "
+                "drafted against it",
+            )
+        ]
+    if adopted:
+        return []
+    if kind == Amendment.Kind.AMEND and _same(proposed, base):
+        return [Problem("text", f"the amendment changes nothing in rule {rule_key} v{base_seq}")]
+    if kind == Amendment.Kind.RENUMBER and proposed.number == base.number and not moved:
+        return [Problem("number", f"rule {rule_key} is already numbered {base.number}")]
+    return []
+
+
+def _same(proposed: Wording, base: Wording) -> bool:
+    return all(
+        getattr(proposed, name) == getattr(base, name)
+        for name in ("number", "heading", "text", "parameters")
+    )
