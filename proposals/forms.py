@@ -23,7 +23,7 @@ from proposals.services.amendments import (
     amendment_data,
     duplicate_targets,
 )
-from proposals.services.common import latest_version, parameter_values
+from proposals.services.common import latest_version
 from proposals.services.tally import Section
 
 # The proposal fields a draft's form edits (the rest belong to the workflow).
@@ -161,7 +161,7 @@ class AmendmentForm(forms.ModelForm):
         if not (self.cleaned_data.get("heading") or "").strip():
             data[self.add_prefix("heading")] = base.heading
         if not self.cleaned_data.get("parameters"):
-            data[self.add_prefix("parameters")] = json.dumps(parameter_values(base))
+            data[self.add_prefix("parameters")] = json.dumps(base.parameters)
         self.data = data
 
     def service_data(self) -> dict:

@@ -312,11 +312,6 @@ class AmendmentQuerySet(models.QuerySet):
             is_stale=models.ExpressionWrapper(stale, output_field=models.BooleanField()),
         )
 
-    def with_latest_seq(self):
-        """Old name of `with_staleness`, kept until the pages and the drafting admin (owned
-        elsewhere in issue 8) call that instead."""
-        return self.with_staleness()
-
     def stale(self):
         """The stale amendments (see `with_staleness`)."""
         return self.with_staleness().filter(is_stale=True)

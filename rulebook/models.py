@@ -86,6 +86,13 @@ class Rule(models.Model):
         return self.key
 
 
+def parameter_values_prefetch() -> Prefetch:
+    """Versions' parameter values with their parameters, by key: for `with_parameters`, and
+    for `prefetch_related_objects` on versions already fetched."""
+    values = ParameterValue.objects.select_related("parameter").order_by("parameter__key")
+    return Prefetch("parameter_values", queryset=values)
+
+
 class RuleVersionQuerySet(models.QuerySet):
     """Reads of version history. Writes other than inserts are refused: history is immutable."""
 
@@ -105,8 +112,7 @@ class RuleVersionQuerySet(models.QuerySet):
     def with_parameters(self):
         """With the parameter values each states, by parameter key (one query more);
         `RuleVersion.parameters` reads them."""
-        values = ParameterValue.objects.select_related("parameter").order_by("parameter__key")
-        return self.prefetch_related(Prefetch("parameter_values", queryset=values))
+        return self.prefetch_related(parameter_values_prefetch())
 
     def with_until(self):
         """Annotate `until`: the day the rule's next version takes effect (None for the

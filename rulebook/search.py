@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, Q
 from django.utils.safestring import SafeString, mark_safe
 
 from rulebook.models import Rulebook, RuleVersion
@@ -50,10 +50,7 @@ def search_versions(
     versions = RuleVersion.objects.filter(rule__rulebook=rulebook, repealed=False)
     if on is not None:
         versions = versions.in_force(on=on)
-    following = RuleVersion.objects.filter(rule=OuterRef("rule"), seq__gt=OuterRef("seq"))
-    versions = versions.annotate(
-        until=Subquery(following.order_by("seq").values("effective_from")[:1])
-    ).select_related("rule")
+    versions = versions.with_until().select_related("rule")
     if connection.vendor == "postgresql":
         return _postgres(versions, query, limit)
     return _fallback(versions, query, limit)

@@ -20,8 +20,8 @@ PAGES = {
     "/coop/changes/?from=2016-06-01&to=2025-06-01": 6,  # book, rules, versions and
     # parameters on each date
     "/coop/proposals/": 5,  # book, count, page, amendments, their rules
-    "/coop/proposals/{p20}/": 8,  # book, proposal, amendments, votes, sections, roll calls,
-    # roll-call members, memberships
+    "/coop/proposals/{p20}/": 7,  # book, proposal, amendments, votes (with bodies), sections,
+    # roll calls (with members), memberships
     "/coop/parameters/nomination_threshold/": 3,  # parameter, values, versions
     "/coop/search/?q=nomination": 2,  # book, matching versions
     "/coop/search/?q=nomination&at=2018-01-01": 2,

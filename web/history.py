@@ -38,6 +38,7 @@ def rule_history(*, rule: Rule) -> RuleHistory:
     prefetch_related_objects(versions, "amendment")
     amendments = list(
         Amendment.objects.filter(rule=rule)
+        .with_staleness()
         .select_related("base_version", "produced_version")
         .order_by("id")
     )

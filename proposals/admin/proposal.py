@@ -76,7 +76,7 @@ class AmendmentInline(admin.StackedInline):
         return (
             super()
             .get_queryset(request)
-            .with_latest_seq()
+            .with_staleness()
             .select_related(
                 "rule", "base_version", "parent", "after", "produced_version", "conflict_version"
             )

@@ -8,7 +8,7 @@ version in force, a rule's versions, and blame, each version with its `produced_
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Subquery, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -26,8 +26,7 @@ from rulebook.api.errors import error_responses
 from rulebook.api.params import AtQuery, read_query
 from rulebook.api.reports import ExpensiveView
 from rulebook.api.serializers import InBook, VersionSummarySerializer, api_url, html_url
-from rulebook.api.views import PARAMETER_VALUES
-from rulebook.models import Rule, Rulebook, RuleVersion
+from rulebook.models import Rule, Rulebook, RuleVersion, parameter_values_prefetch
 from rulebook.selectors import rule_blame
 
 
@@ -84,7 +83,6 @@ class VersionSerializer(VersionSummarySerializer):
     """A version with its place in the history and the proposal that produced it, if any."""
 
     until = serializers.DateField(
-        source="next_effective_from",
         allow_null=True,
         read_only=True,
         help_text="The day the next version takes effect; null while this one is the latest.",
@@ -156,11 +154,10 @@ class BlameSerializer(serializers.Serializer):
 
 def versions_for_api(queryset):
     """Versions with their parameters, the date the next one takes over, and their amendment."""
-    following = RuleVersion.objects.filter(rule=OuterRef("rule"), seq=OuterRef("seq") + 1)
     return (
-        queryset.annotate(next_effective_from=Subquery(following.values("effective_from")[:1]))
+        queryset.with_until()
         .select_related("rule__rulebook", "amendment__proposal")
-        .prefetch_related(PARAMETER_VALUES)
+        .with_parameters()
         .order_by("seq")
     )
 
@@ -276,6 +273,6 @@ class RuleBlameView(ExpensiveView):
         versions = list({p.version.pk: p.version for p in blamed.passages}.values())
         prefetch_related_objects(versions, "amendment__proposal")
         if blamed.version is not None:
-            prefetch_related_objects([blamed.version], PARAMETER_VALUES)
+            prefetch_related_objects([blamed.version], parameter_values_prefetch())
         data = {"rule": rule.key, "on": on, "version": blamed.version, "passages": blamed.passages}
         return Response(BlameSerializer(data, context=self.get_serializer_context()).data)

@@ -23,7 +23,7 @@ from proposals.api.permissions import RequiresPermission
 from proposals.api.serializers import AdoptedSerializer, ProposalDetailSerializer, RebaseSerializer
 from proposals.models import Proposal
 from rulebook.api.errors import error_responses
-from rulebook.api.views import PARAMETER_VALUES
+from rulebook.models import parameter_values_prefetch
 
 
 class StaleConflictSerializer(serializers.Serializer):
@@ -155,6 +155,6 @@ class AdoptView(ProposalAction):
                 )
         except services.StaleAmendments as stale:
             return Response({"stale": stale.ids, "detail": str(stale)}, status=409)
-        prefetch_related_objects(versions, PARAMETER_VALUES)
+        prefetch_related_objects(versions, parameter_values_prefetch())
         data = {"proposal": self.fresh(proposal), "versions": versions}
         return Response(AdoptedSerializer(data, context=self.get_serializer_context()).data)

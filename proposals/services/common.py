@@ -46,11 +46,6 @@ def latest_version(rule: Rule) -> RuleVersion | None:
     return rule.versions.order_by("-seq").first()
 
 
-def parameter_values(version: RuleVersion) -> dict[str, float | int]:
-    """Old name of `RuleVersion.parameters`, kept for the drafting form until it reads that."""
-    return version.parameters
-
-
 def audit(action: str, proposal: Proposal, by, **data) -> None:
     audit_record(
         action=action,

@@ -18,9 +18,8 @@ from rulebook.api.conditional import conditional, etag_for
 from rulebook.api.errors import error_responses
 from rulebook.api.params import ChangesQuery, CiteQuery, DiffQuery, read_query
 from rulebook.api.throttles import ExpensiveThrottle
-from rulebook.api.views import PARAMETER_VALUES
 from rulebook.citations import CitationNotFound, resolve_citation
-from rulebook.models import RuleVersion
+from rulebook.models import RuleVersion, parameter_values_prefetch
 from rulebook.selectors import rulebook_changes
 
 
@@ -58,7 +57,7 @@ class RuleDiffView(ExpensiveView):
         prefetch = [a, b]
 
         def build():
-            prefetch_related_objects(prefetch, PARAMETER_VALUES)
+            prefetch_related_objects(prefetch, parameter_values_prefetch())
             compared = diff.compare(a.text, b.text, from_label=f"v{a.seq}", to_label=f"v{b.seq}")
             data = {"rule": key, "from_version": a, "to_version": b, **compared.as_dict()}
             return out.DiffSerializer(data, context=self.get_serializer_context()).data

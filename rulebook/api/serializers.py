@@ -3,22 +3,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from rulebook import diff
-from rulebook.models import Parameter, RuleVersion
-
-
-def number(value: Decimal | None) -> int | float | None:
-    """A stored decimal as a JSON number: 15.0000 → 15, 33.3300 → 33.33."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
+from rulebook.models import Parameter, RuleVersion, json_number
 
 _ENUM_FIELDS: dict[str, type[serializers.ChoiceField]] = {}
 
@@ -69,7 +59,7 @@ class VersionSummarySerializer(InBook, serializers.ModelSerializer):
 
     @extend_schema_field({"type": "object", "additionalProperties": {"type": "number"}})
     def get_parameters(self, version) -> dict:
-        return {pv.parameter.key: number(pv.value) for pv in version.parameter_values.all()}
+        return version.parameters
 
     def get_url(self, version) -> str:
         key, seq = version.rule.key, version.seq
@@ -100,7 +90,7 @@ class TimelinePointSerializer(serializers.Serializer):
     version = serializers.IntegerField(source="version.seq")
 
     def get_value(self, point) -> float | None:
-        return number(point.value)
+        return None if point.value is None else json_number(point.value)
 
 
 class ParameterSerializer(InBook, serializers.ModelSerializer):

@@ -6,7 +6,6 @@ tests/test_api_queries.py). Rules, versions and parameters are addressed by thei
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 
@@ -15,13 +14,8 @@ from rulebook.api.base import ReadOnlyViewSet
 from rulebook.api.errors import error_responses
 from rulebook.api.params import AtQuery, read_query
 from rulebook.api.serializers import ParameterSerializer, RuleEntrySerializer
-from rulebook.models import Parameter, ParameterValue, Rule
+from rulebook.models import Parameter, Rule
 from rulebook.selectors import parameter_timelines, rulebook_at
-
-PARAMETER_VALUES = Prefetch(
-    "parameter_values",
-    queryset=ParameterValue.objects.select_related("parameter").order_by("parameter__key"),
-)
 
 
 @extend_schema_view(

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from proposals.filters import ProposalFilter
 from proposals.models import Amendment, Membership, Proposal
-from rulebook.diff import DiffInputTooLarge, compare
+from rulebook.diff import DiffInputTooLarge
 from web.forms import BadQuery, PageForm
 from web.views.common import NotFound, member_page, rulebook_or_404
 
@@ -22,7 +22,7 @@ def proposal_list(request, rulebook):
         Proposal.objects.filter(rulebook=book)
         .annotate(amendment_count=Count("amendments"))
         .prefetch_related("amendments__rule")
-        .order_by("-conference_year", "reference")
+        .listed()
     )
     found = ProposalFilter(request.GET, queryset=proposals)
     if not found.is_valid():
@@ -57,15 +57,11 @@ def proposal_detail(request, rulebook, pk):
     if proposal is None:
         raise NotFound(f"There is no proposal {pk} in {book.title}.")
     amendments = list(
-        proposal.amendments.with_latest_seq()
+        proposal.amendments.with_staleness()
         .select_related("rule", "base_version", "produced_version", "parent", "after")
         .order_by("order")
     )
-    votes = list(
-        proposal.votes.select_related("body")
-        .prefetch_related("sections", "roll_call__membership")
-        .order_by("held_on", "id")
-    )
+    votes = list(proposal.votes.with_figures().order_by("held_on", "id"))
     return render(
         request,
         "web/proposals/detail.html",
@@ -79,11 +75,8 @@ def proposal_detail(request, rulebook, pk):
 
 
 def _amendment_row(amendment: Amendment) -> dict:
-    base = amendment.base_version
-    before = base.text if base is not None else ""
-    after = {"repeal": "", "renumber": before}.get(amendment.kind, amendment.text)
     try:
-        diff = compare(before, after, from_label="in force", to_label="proposed")
+        diff = amendment.proposed_diff(from_label="in force", to_label="proposed")
     except DiffInputTooLarge:
         diff = None
     return {"amendment": amendment, "diff": diff, "stale": amendment.is_stale}
@@ -100,9 +93,7 @@ def _with_members(votes):
         sitting = [
             {"membership": m, "roll_call": choices.get(m.pk)}
             for m in memberships
-            if m.body_id == vote.body_id
-            and m.start <= vote.held_on
-            and (m.end is None or m.end >= vote.held_on)
+            if m.body_id == vote.body_id and m.covers(vote.held_on)
         ]
         rows.append({"vote": vote, "members": sitting})
     return rows

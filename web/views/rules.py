@@ -56,9 +56,7 @@ def rule_detail(request, rulebook, key):
         "title_version": in_force if in_force and not in_force.repealed else _last_named(versions),
         "compare_from": versions[-2].seq if len(versions) > 1 else None,
         "compare_to": versions[-1].seq if versions else None,
-        "alternatives": _alternatives(
-            history.amendments, latest=versions[-1] if versions else None
-        ),
+        "alternatives": _alternatives(history.amendments),
     }
     return render(request, "web/rule.html", context)
 
@@ -67,20 +65,16 @@ def _last_named(versions):
     return next((v for v in reversed(versions) if not v.repealed), None)
 
 
-def _alternatives(amendments, latest):
-    """Every amendment that targeted the rule, by conference year, with its diff to its base.
-
-    One not adopted whose base is older than the latest version has been overtaken (stale).
-    """
+def _alternatives(amendments):
+    """Every amendment that targeted the rule, by conference year, with its diff to its base,
+    and whether it has been overtaken (`Amendment.is_stale`)."""
     rows = []
     for amendment in amendments:
-        base = amendment.base_version
-        before = base.text if base is not None else ""
-        after = "" if amendment.kind == "repeal" else amendment.text
-        stale = bool(
-            base and latest and not amendment.produced_version_id and base.seq < latest.seq
-        )
-        rows.append({"amendment": amendment, "diff": _safe_compare(before, after), "stale": stale})
+        try:
+            diff = amendment.proposed_diff()
+        except DiffInputTooLarge:
+            diff = None
+        rows.append({"amendment": amendment, "diff": diff, "stale": amendment.is_stale})
     rows.sort(
         key=lambda r: (r["amendment"].proposal.conference_year or 0, r["amendment"].proposal_id)
     )
