@@ -1,11 +1,22 @@
 """Shared fixtures. PostgreSQL-only and browser tests skip locally when the server or
-Chromium is missing, but fail in CI (CI=true): a missing dependency there is a defect."""
+Chromium is missing, but fail in CI (CI=true): a missing dependency there is a defect.
 
+The scenario worlds of `tests/worlds.py` are fixtures built once per test module, as Django's
+`TestCase.setUpTestData` does: the world is made inside a transaction that stays open for the
+module; each test runs in a savepoint inside it (pytest-django's `db`), rolled back after the
+test, and gets its own deep copy of the world's objects. Tests that need committed data
+(`transactional_db`: threads, the live server) build their world themselves.
+"""
+
+import copy
 import os
 import shutil
 
 import pytest
 from django.db import connection
+
+from tests import worlds
+from tests.worlds import built_once
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES", "").lower() in {"1", "true", "yes"}
@@ -41,3 +52,51 @@ def rulebook(db):
     from tests.factories import RulebookFactory
 
     return RulebookFactory()
+
+
+@pytest.fixture(scope="module")
+def party_world(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker, worlds.party) as world:
+        yield world
+
+
+@pytest.fixture(scope="module")
+def coop_world(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker, worlds.coop) as world:
+        yield world
+
+
+@pytest.fixture(scope="module")
+def club_world(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker, worlds.club) as world:
+        yield world
+
+
+@pytest.fixture(scope="module")
+def one_rule_world(django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker, worlds.one_rule) as world:
+        yield world
+
+
+@pytest.fixture
+def party(db, party_world):
+    """The API's world (`worlds.party`): built once per module, fresh for each test."""
+    return copy.deepcopy(party_world)
+
+
+@pytest.fixture
+def coop(db, coop_world):
+    """The member pages' world (`worlds.coop`): built once per module, fresh for each test."""
+    return copy.deepcopy(coop_world)
+
+
+@pytest.fixture
+def club(db, club_world):
+    """The admin's world (`worlds.club`): built once per module, fresh for each test."""
+    return copy.deepcopy(club_world)
+
+
+@pytest.fixture
+def one_rule(db, one_rule_world):
+    """A book "club" with one rule, `dues` (`worlds.one_rule`)."""
+    return copy.deepcopy(one_rule_world)
