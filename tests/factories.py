@@ -3,10 +3,10 @@
 Whatever production makes through a service is made here through the same service, so that the
 tests exercise the same rules: rules (`rule_create`), versions (`version_create`), proposals
 (`proposal_create`, then `proposal_submit`, `vote_record`, `proposal_adopt`, `proposal_withdraw`
-or `proposal_remit` as the trait asks). The service calls live in four places only —
+or `proposal_remit` as the trait asks). The service calls live in a few places only:
 `RuleFactory._create`, `RuleVersionFactory._create`, `ProposalFactory._create` and the workflow
-helpers `submit`, `record_vote` and `adopt` below — so a change of a service's signature is
-made here once.
+helpers `submit`, `record_vote`, `adopt` and `rebase` below. When a service's signature
+changes, it changes here once.
 
     ProposalFactory(rulebook=book, amendments=[amend(rule, "20 per cent")], carried=True)
     ProposalFactory(..., adopted=True, effective_from=date(2021, 9, 29))
@@ -22,8 +22,8 @@ from django.contrib.auth.models import Group
 from rest_framework.authtoken.models import Token
 
 from proposals.models import Body, Membership, Proposal, Vote
-from proposals.roles import DRAFTER, SECRETARY
 from proposals.services import (
+    amendment_rebase,
     proposal_adopt,
     proposal_create,
     proposal_remit,
@@ -166,11 +166,6 @@ class UserFactory(factory.django.DjangoModelFactory):
     is_superuser = False
     password = None
 
-    class Params:
-        drafter = factory.Trait(is_staff=True, groups=[DRAFTER])
-        secretary = factory.Trait(is_staff=True, groups=[SECRETARY])
-        superuser = factory.Trait(is_staff=True, is_superuser=True)
-
     @classmethod
     def _create(cls, model_class, *, password, **fields):
         return model_class.objects.create_user(password=password, **fields)
@@ -249,6 +244,11 @@ def adopt(proposal: Proposal, *, effective_from, adopted_on=None, by=None, note=
     return proposal_adopt(
         proposal=proposal, effective_from=effective_from, adopted_on=adopted_on, by=by, note=note
     )
+
+
+def rebase(amendment):
+    """The amendment moved onto its rule's latest version, through `amendment_rebase`."""
+    return amendment_rebase(amendment=amendment)
 
 
 class ProposalFactory(factory.django.DjangoModelFactory):

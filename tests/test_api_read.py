@@ -14,7 +14,6 @@ BOOK = "/api/rulebooks/party/"
 RULE = BOOK + "rules/c4-nominations/"
 
 
-
 @pytest.fixture
 def api():
     return APIClient()

@@ -15,7 +15,6 @@ from tests.worlds import nomination_text
 PROPOSALS = "/api/rulebooks/party/proposals/"
 
 
-
 def client_for(person) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(person)}")

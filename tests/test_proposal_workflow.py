@@ -15,14 +15,14 @@ from proposals.services import (
     vote_record,
 )
 from rulebook.models import AuditEntry
-from tests.factories import RuleFactory, add_version
-from tests.proposal_factories import (
+from tests.factories import (
     ConferenceFactory,
     MembershipFactory,
     NecFactory,
+    ProposalFactory,
+    RuleFactory,
+    add_version,
     amend,
-    carried,
-    draft,
 )
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,9 @@ def rule(rulebook):
 
 @pytest.fixture
 def submitted(rulebook, rule):
-    proposal = draft(rulebook, amend(rule, "20 per cent"), reference="2026/4")
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend(rule, "20 per cent")], reference="2026/4"
+    )
     return proposal_submit(proposal=proposal)
 
 
@@ -78,7 +80,7 @@ def test_submitting_sets_the_status_and_date(submitted):
 
 
 def test_a_draft_without_amendments_cannot_be_submitted(rulebook):
-    proposal = draft(rulebook, reference="2026/9")
+    proposal = ProposalFactory(rulebook=rulebook, reference="2026/9")
     assert refused(lambda: proposal_submit(proposal=proposal)) == {
         "amendments": ["Proposal 2026/9 has no amendments to submit."]
     }
@@ -117,7 +119,7 @@ def test_an_illegal_step_is_refused_with_its_reason(submitted, conference, statu
 
 def test_withdrawing_and_remitting(rulebook, rule, submitted):
     assert proposal_remit(proposal=submitted).status == "remitted"
-    other = draft(rulebook, amend(rule, "x"))
+    other = ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "x")])
     assert proposal_withdraw(proposal=other).status == "withdrawn"
 
 
@@ -343,7 +345,9 @@ def test_an_impossible_roll_call_is_refused(
 
 
 def test_adopting_needs_a_carried_decision_by_a_body_entitled_to_decide(rulebook, rule):
-    proposal = carried(rulebook, amend(rule, "20 per cent"))
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend(rule, "20 per cent")], carried=True
+    )
     proposal.votes.update(stage="recommendation")  # as if the decision was never recorded
     problems = refused(
         lambda: proposal_adopt(proposal=proposal, effective_from=datetime.date(2027, 1, 1))

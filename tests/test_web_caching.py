@@ -2,7 +2,6 @@
 
 import pytest
 
-
 pytestmark = pytest.mark.django_db
 
 IMMUTABLE = [
@@ -10,7 +9,6 @@ IMMUTABLE = [
     "/coop/rules/nominations/compare/?from=1&to=3",
     "/coop/rules/nominations/compare/?from=1&to=3&view=side",
 ]
-
 
 
 @pytest.mark.parametrize("url", IMMUTABLE)

@@ -6,9 +6,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.utils import timezone
 
-
 pytestmark = pytest.mark.django_db
-
 
 
 def page(client, url, status=200):

@@ -9,7 +9,6 @@ from rulebook.search import highlight, search_versions, words
 from tests.worlds import D
 
 
-
 def keys(hits):
     return [(h.version.rule.key, h.version.seq) for h in hits]
 

@@ -7,6 +7,8 @@
   through adopted proposals, rivals that lost or went stale, a renumbering that left a number to
   a newer rule, a repeal and a change waiting to take effect. `grow_coop` adds more.
 - `club`: the admin's world. A chapter and a rule in two versions, Conference and the NEC.
+- `club_history`: the importer's world, the club of the file `CLUB` with every kind of
+  amendment, vote and status the workflow makes.
 - `one_rule`: a book "club" with a single rule `dues` in two versions.
 
 `tests/conftest.py` exposes each as a fixture built once per test module.
@@ -22,6 +24,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from proposals.models import Body
+from rulebook.exchange import read_document, rulebook_import
+from rulebook.models import Rulebook
 from tests.factories import (
     BodyFactory,
     MembershipFactory,
@@ -33,7 +37,10 @@ from tests.factories import (
     adopt,
     amend,
     card,
+    rebase,
+    record_vote,
     roll_call,
+    staff,
 )
 
 D = datetime.date.fromisoformat
@@ -105,7 +112,9 @@ def party(slug: str = "party") -> SimpleNamespace:
     )
     add_version(banners, "2016-01-01", "Banners are red.", number="4.II.3")
     add_version(banners, "2019-01-01", repealed=True)
-    add_version(trigger, "2016-01-01", "A trigger ballot needs one third of branches.", number="5.I.1")
+    add_version(
+        trigger, "2016-01-01", "A trigger ballot needs one third of branches.", number="5.I.1"
+    )
     nec = BodyFactory(rulebook=book, slug="nec", name="NEC", kind=Body.Kind.NEC)
     conference = BodyFactory(
         rulebook=book, slug="conference", name="Conference", kind=Body.Kind.CONFERENCE, decides=True
@@ -161,7 +170,9 @@ def party_threshold(world, reference: str, threshold: int, *, rule=None, **field
             recommendation=roll_call(PARTY_NEC[:4], ["for", "for", "for", "against"]),
         )
     amendment = amend(
-        rule or world.nominations, nomination_text(threshold), parameters={"mp_threshold": threshold}
+        rule or world.nominations,
+        nomination_text(threshold),
+        parameters={"mp_threshold": threshold},
     )
     return party_proposal(world, reference, amendments=[amendment], **fields)
 
@@ -172,7 +183,11 @@ def grow_party(world, n: int) -> None:
         rule = RuleFactory(rulebook=world.book, key=f"extra-{i}", parent=world.nominations.parent)
         add_version(rule, "2016-01-01", f"Extra {i}.", number=f"4.X.{i}")
         add_version(
-            rule, "2018-01-01", f"Extra rule {i}.", number=f"4.X.{i}", parameters={"mp_threshold": i}
+            rule,
+            "2018-01-01",
+            f"Extra rule {i}.",
+            number=f"4.X.{i}",
+            parameters={"mp_threshold": i},
         )
         ParameterFactory(rulebook=world.book, key=f"extra_{i}", label="", unit="members")
         MembershipFactory(body=world.nec, name=f"Extra {i}", seat="")
@@ -254,9 +269,7 @@ def coop(slug: str = "coop") -> SimpleNamespace:
     world.p20 = coop_threshold(
         world, "2021/7", 20, "Raise the threshold to 20%", carried=True, decided_on=D("2021-09-27")
     )
-    world.p15 = coop_threshold(
-        world, "2021/9", 15, "Restore the threshold of 15%", submitted=True
-    )
+    world.p15 = coop_threshold(world, "2021/9", 15, "Restore the threshold of 15%", submitted=True)
     adopt(world.p20, effective_from=D("2021-09-29"), adopted_on=D("2021-09-28"))
     # 2.1 is renumbered 2.3 in 2022 and a new rule takes the number 2.1.
     add_version(
@@ -292,7 +305,9 @@ def coop_threshold(world, reference, percent, title, *, extra="", **fields):
     if not fields.get("submitted"):
         won = not fields.get("lost")
         choices = ["for", "for", "for", "against", "abstain"] if won else ["against"] * 5
-        fields.update(recommendation=roll_call(COOP_NEC, choices), sections=card(61.5 if won else 38.5))
+        fields.update(
+            recommendation=roll_call(COOP_NEC, choices), sections=card(61.5 if won else 38.5)
+        )
     amendment = amend(
         world.nominations, coop_text(percent, extra), parameters={"nomination_threshold": percent}
     )
@@ -311,7 +326,9 @@ def coop_threshold(world, reference, percent, title, *, extra="", **fields):
 def grow_coop(world, count: int = 8) -> None:
     """More of everything: rules, versions of the nomination rule, proposals and votes."""
     for index in range(count):
-        rule = RuleFactory(rulebook=world.book, key=f"extra-{index}", parent=world.nominations.parent)
+        rule = RuleFactory(
+            rulebook=world.book, key=f"extra-{index}", parent=world.nominations.parent
+        )
         for year in (2016, 2018, 2020):
             add_version(
                 rule,
@@ -372,6 +389,143 @@ def club(slug: str = "club") -> SimpleNamespace:
     return SimpleNamespace(
         rulebook=book, chapter=chapter, rule=rule, conference=conference, nec=nec, members=members
     )
+
+
+# --- club_history: the importer's world ------------------------------------------------------
+
+CLUB = """\
+rulebook: {slug: club, title: Club Rules}
+parameters:
+- {key: quorum, label: Quorum, unit: members}
+rules:
+- key: meetings
+  versions: [{number: '1', heading: Meetings, effective_from: 2015-01-01}]
+- key: quorum
+  parent: meetings
+  versions:
+  - {number: '1.1', heading: Quorum, text: The quorum is 10 members., effective_from: 2015-01-01,
+     parameters: {quorum: 10}}
+- key: notice
+  parent: meetings
+  versions:
+  - {number: '1.2', heading: Notice, text: Seven days' notice is given., effective_from: 2015-01-01}
+- key: fees
+  versions:
+  - {number: '2', heading: Fees, text: The committee sets the fee., effective_from: 2015-01-01}
+"""
+
+
+def club_history() -> Rulebook:
+    """The club of `CLUB` (imported) with every kind of amendment, vote and status the
+    workflow makes: adopted, lost, withdrawn, remitted, pending, fallen at the NEC, a
+    consolidation adopted without a vote, and a rival left in conflict by a rebase."""
+    rulebook = rulebook_import(data=read_document(CLUB, format="yaml"))
+    nec = BodyFactory(rulebook=rulebook, slug="nec", name="NEC", kind=Body.Kind.NEC)
+    conference = BodyFactory(
+        rulebook=rulebook,
+        slug="conference",
+        name="Conference",
+        kind=Body.Kind.CONFERENCE,
+        decides=True,
+    )
+    BodyFactory(rulebook=rulebook, slug="org", name="Organisation Committee", parent=nec)
+    for name, seat in (("Alice", "CLP section"), ("Bob", ""), ("Carol", "Trade unions")):
+        MembershipFactory(body=nec, name=name, seat=seat, start=D("2019-01-01"))
+    MembershipFactory(body=nec, name="Dan", seat="", start=D("2019-01-01"), end=D("2019-12-31"))
+
+    def proposal(reference, *amendments, **fields):
+        fields.setdefault("submitted_on", D("2020-01-10"))
+        return ProposalFactory(
+            rulebook=rulebook,
+            reference=reference,
+            title=f"Proposal {reference}",
+            amendments=list(amendments),
+            **fields,
+        )
+
+    def decide(made, held_on, **figures):
+        return record_vote(made, body=conference, held_on=D(held_on), stage="decision", **figures)
+
+    rival = proposal("2020/9", amend("quorum", "The quorum is 15."))
+    quorum = proposal(
+        "2020/1",
+        amend("quorum", "The quorum is 20.", parameters={"quorum": 20}),
+        rationale="More members, bigger quorum.",
+        conference_year=2020,
+        submitted=True,
+    )
+    record_vote(
+        quorum,
+        body=nec,
+        held_on=D("2020-03-01"),
+        stage="recommendation",
+        method="roll_call",
+        roll_call=roll_call(["Alice", "Bob", "Carol"], ["for", "against", "abstain"]),
+        note="Minutes of 1 March 2020.",
+    )
+    decide(
+        quorum,
+        "2020-03-20",
+        method="card_vote",
+        declared_result="carried",
+        sections=[
+            {"name": "CLPs", "weight": 50, "for_percent": 60.1, "against_percent": 39.9},
+            {"name": "Affiliates", "weight": 50, "for_percent": 45, "against_percent": 50.25},
+        ],
+    )
+    adopt(quorum, effective_from=D("2020-04-01"), adopted_on=D("2020-03-21"))
+    rebase(rival.amendments.get())  # both changed the quorum: a conflict
+
+    lost = proposal("2020/2", amend("notice", "14 days."), submitted=True)
+    decide(lost, "2020-03-20", method="show_of_hands", majority="two_thirds", votes_for=60,
+           votes_against=40)  # fmt: skip
+    tidy = proposal(
+        "2020/3",
+        {"kind": "insert", "key": "agenda", "parent": "meetings", "after": "quorum",
+         "number": "1.2", "heading": "Agenda", "text": "The agenda goes with the notice."},
+        {"kind": "renumber", "rule": "notice", "number": "1.3"},
+        {"kind": "repeal", "rule": "fees"},
+        submitted=True,
+    )  # fmt: skip
+    decide(tidy, "2020-09-20", method="show_of_hands", votes_for=120, votes_against=30,
+           abstentions=5)  # fmt: skip
+    adopt(tidy, effective_from=D("2020-10-01"), adopted_on=D("2020-09-21"))
+
+    admin = staff("admin", superuser=True)
+    typo = proposal("2021/1", amend("notice", "Seven days."))
+    adopt(typo, effective_from=D("2021-01-01"), by=admin, note="Typo corrected.")
+    proposal("2021/2", {"kind": "repeal", "rule": "notice"}, withdrawn=True)
+    proposal("2021/3", {"kind": "amend", "rule": "quorum", "heading": "Q"}, remitted=True)
+    pending = proposal(
+        "2021/4", {"kind": "renumber", "rule": "agenda", "number": "9"}, submitted=True
+    )
+    record_vote(
+        pending,
+        body=nec,
+        held_on=D("2021-02-01"),
+        stage="recommendation",
+        method="show_of_hands",
+        votes_for=3,
+        votes_against=10,
+        declared_result="lost",
+    )
+    proposal(
+        "2021/5",
+        {"kind": "insert", "key": "minutes", "parent": "meetings", "number": "1.4",
+         "text": "Minutes are kept.", "parameters": {"quorum": 12.5}},
+    )  # fmt: skip
+    fell = proposal("2021/6", amend("quorum", "Five."), submitted=True)
+    record_vote(
+        fell,
+        body=nec,
+        held_on=D("2021-02-01"),
+        stage="decision",
+        method="show_of_hands",
+        votes_for=2,
+        votes_against=9,
+        note="Fell at the NEC.",
+    )
+    return rulebook
 
 
 # --- one_rule --------------------------------------------------------------------------------
