@@ -83,7 +83,8 @@ def test_choosing_a_rule_fills_in_its_latest_version_then_saving_drafts_against_
     amendment = proposal.amendments.get()
     assert (proposal.status, proposal.created_by.username) == ("draft", "drafter")
     assert (amendment.base_version.seq, amendment.text) == (2, NEW)
-    assert AuditEntry.objects.filter(action="proposal.create").count() == 1
+    created = AuditEntry.objects.get(action="proposal.create")
+    assert (created.actor.username, created.data["proposal"]) == ("drafter", proposal.pk)
 
 
 def test_a_refusal_by_the_service_is_shown_on_the_form_and_nothing_is_saved(drafter_client, club):
@@ -181,6 +182,8 @@ def test_removing_and_adding_amendments_on_a_draft(drafter_client, club):
     post = proposal_post(club.rulebook, [chapter], existing=[existing])
     assert drafter_client.post(change_url(proposal), post).status_code == 302
     assert [a.rule.key for a in proposal.amendments.all()] == ["c4"]
+    actions = AuditEntry.objects.filter(data__proposal=proposal.pk, actor__username="drafter")
+    assert {"amendment.add", "amendment.remove"} <= set(actions.values_list("action", flat=True))
 
 
 def test_a_submitted_proposal_is_read_only(drafter_client, club):

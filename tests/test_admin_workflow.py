@@ -10,7 +10,7 @@ from django.urls import reverse
 from proposals.models import Body, Proposal, Vote
 from proposals.roles import DRAFTER, SECRETARY
 from proposals.services import proposal_submit
-from rulebook.models import RuleVersion
+from rulebook.models import AuditEntry, RuleVersion
 from tests.factories import ProposalFactory, add_version, amend, staff
 from tests.worlds import NEW, OLD
 
@@ -24,6 +24,10 @@ def action_url(name, proposal):
 
 def change_url(proposal):
     return reverse("admin:proposals_proposal_change", args=[proposal.pk])
+
+
+def audited(action: str, proposal) -> AuditEntry:
+    return AuditEntry.objects.get(action=action, data__proposal=proposal.pk)
 
 
 def said(response) -> list[str]:
@@ -67,6 +71,7 @@ def test_submitting_a_draft(client, club):
     assert "Submitted 2026/4 on 1 June 2026." in said(response)
     proposal.refresh_from_db()
     assert (proposal.status, proposal.submitted_on) == ("submitted", datetime.date(2026, 6, 1))
+    assert audited("proposal.submit", proposal).actor.username == "staffer"
 
 
 def test_an_illegal_step_is_an_error_message_not_a_crash(client, club):
@@ -93,6 +98,8 @@ def test_recording_a_recommendation_by_counts(client, club):
     assert "recommendation vote of National Executive Committee" in said(response)[0]
     proposal.refresh_from_db()
     assert proposal.status == "submitted"
+    entry = AuditEntry.objects.get(action="vote.record", data__vote=vote.pk)
+    assert (entry.actor.username, entry.data["body"]) == ("staffer", "nec")
 
 
 def test_recording_a_conference_card_vote_decides_the_proposal(client, club):
@@ -156,6 +163,10 @@ def test_adopting_creates_the_new_version_and_says_so(client, club):
     version = club.rule.versions.get(seq=3)
     assert (version.text, version.effective_from) == (NEW, EFFECTIVE)
     assert version.amendment.proposal == proposal
+    proposal.refresh_from_db()
+    assert proposal.status == "adopted"
+    entry = audited("proposal.adopt", proposal)
+    assert (entry.actor.username, entry.data["versions"]) == ("staffer", [version.pk])
 
 
 def test_a_stale_adoption_is_refused_with_the_rules_named_and_creates_nothing(client, club):
@@ -187,6 +198,12 @@ def test_a_superuser_adopts_without_a_vote_only_with_a_note(client, club):
     )
     assert adopted.status_code == 302
     assert club.rule.versions.get(seq=3).note == "Consolidation of the 2026 rule book."
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.adoption_note) == (
+        "adopted",
+        "Consolidation of the 2026 rule book.",
+    )
+    assert audited("proposal.adopt", proposal).data["note"] == proposal.adoption_note
 
 
 @pytest.mark.parametrize("view", ["adopt", "vote"])
@@ -210,8 +227,10 @@ def test_a_secretary_may_not_submit_or_withdraw(client, club):
 def test_withdrawing(client, club):
     proposal = proposal_2026_4(club, submitted=True)
     response = login(client, DRAFTER).post(action_url("withdraw", proposal))
+    assert response.status_code == 302
     assert "Withdrew 2026/4." in said(response)
     assert Proposal.objects.get().status == "withdrawn"
+    assert audited("proposal.withdrawn", proposal).actor.username == "staffer"
 
 
 def test_a_clean_rebase_moves_the_amendment_onto_the_latest_version(client, club):

@@ -54,7 +54,9 @@ def test_adopting_creates_one_version_per_amendment_linked_to_it(rulebook, rules
     assert (proposal.status, proposal.adopted_on is not None) == ("adopted", True)
     assert texts_on(rulebook, EFFECTIVE - datetime.timedelta(days=1))["b-i"] == B_I
     assert texts_on(rulebook, EFFECTIVE) == {"c4": "Chapter 4", "b-i": B_I.replace("15", "10")}
-    assert AuditEntry.objects.filter(action="proposal.adopt").exists()
+    entry = AuditEntry.objects.get(action="proposal.adopt", data__proposal=proposal.pk)
+    assert entry.data["versions"] == [v.pk for v in versions]
+    assert entry.data["effective_from"] == EFFECTIVE.isoformat()
 
 
 def test_an_insert_creates_the_rule_in_document_order(rulebook, rules):
@@ -137,6 +139,10 @@ def test_a_stale_amendment_is_rebased_cleanly_and_then_adopted(rulebook, rules):
     expected = "Each nomination must be supported by 20 per cent of the PLP. Others are null."
     assert result.text == expected
     assert result.as_dict()["id"] == proposal.amendments.get().pk
+    saved = proposal.amendments.get()
+    assert (saved.text, saved.base_version.seq, saved.conflict) == (expected, 2, False)
+    rebase = AuditEntry.objects.get(action="amendment.rebase", data__proposal=proposal.pk)
+    assert rebase.data == {"proposal": proposal.pk, "amendment": saved.pk, "outcome": "clean"}
     proposal_adopt(proposal=proposal, effective_from=EFFECTIVE)
     assert texts_on(rulebook, EFFECTIVE)["b-i"] == expected
     assert proposal.amendments.get().rebases.get().outcome == "clean"
@@ -173,6 +179,9 @@ def test_a_rebase_conflict_can_be_settled_in_the_same_call(rulebook, rules):
         2,
         "18 per cent",
     )
+    saved = proposal.amendments.get()
+    assert (saved.text, saved.base_version.seq, saved.conflict) == ("18 per cent", 2, False)
+    assert [r.outcome for r in saved.rebases.all()] == ["resolved"]
 
 
 def test_resolved_text_with_conflict_markers_is_refused(rulebook, rules):

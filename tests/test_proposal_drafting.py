@@ -147,8 +147,16 @@ def test_a_draft_can_be_edited_and_its_amendments_added_changed_and_removed(rule
     amendment_update(amendment=first, text="supported by 12 per cent of the PLP")
     amendment_remove(amendment=added)
     proposal.refresh_from_db()
-    assert proposal.title == "New title"
+    assert (proposal.title, proposal.rationale) == ("New title", "Because")
     assert [a.text for a in proposal.amendments.all()] == ["supported by 12 per cent of the PLP"]
+    actions = AuditEntry.objects.filter(data__proposal=proposal.pk).values_list("action", flat=True)
+    assert sorted(actions) == [
+        "amendment.add",
+        "amendment.remove",
+        "amendment.update",
+        "proposal.create",
+        "proposal.update",
+    ]
 
 
 def test_an_amendment_edit_keeps_its_base_and_refuses_a_change_of_rule(rulebook, rule):
@@ -167,6 +175,9 @@ def test_replacing_all_amendments_through_proposal_update(rulebook, rule):
     proposal = ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "10 per cent")])
     proposal_update(proposal=proposal, amendments=[{"kind": "repeal", "rule": rule.key}])
     assert [a.kind for a in proposal.amendments.all()] == ["repeal"]
+    assert Amendment.objects.filter(proposal=proposal).count() == 1
+    update = AuditEntry.objects.get(action="proposal.update", data__proposal=proposal.pk)
+    assert update.data["fields"] == ["amendments"]
 
 
 def test_only_a_draft_can_be_edited(rulebook, rule):
