@@ -23,12 +23,13 @@ from types import SimpleNamespace
 from django.db import transaction
 from django.utils import timezone
 
-from proposals.models import Body
 from rulebook.exchange import read_document, rulebook_import
 from rulebook.models import Rulebook
 from tests.factories import (
     BodyFactory,
+    ConferenceFactory,
     MembershipFactory,
+    NecFactory,
     ParameterFactory,
     ProposalFactory,
     RulebookFactory,
@@ -115,10 +116,8 @@ def party(slug: str = "party") -> SimpleNamespace:
     add_version(
         trigger, "2016-01-01", "A trigger ballot needs one third of branches.", number="5.I.1"
     )
-    nec = BodyFactory(rulebook=book, slug="nec", name="NEC", kind=Body.Kind.NEC)
-    conference = BodyFactory(
-        rulebook=book, slug="conference", name="Conference", kind=Body.Kind.CONFERENCE, decides=True
-    )
+    nec = NecFactory(rulebook=book, name="NEC")
+    conference = ConferenceFactory(rulebook=book, name="Conference")
     for index, name in enumerate(PARTY_NEC):
         MembershipFactory(body=nec, name=name, end=D("2030-12-31") if index else None)
     MembershipFactory(
@@ -234,14 +233,8 @@ def coop(slug: str = "coop") -> SimpleNamespace:
         parameters={"nomination_threshold": 15},
     )
     add_version(quorum, "2016-01-01", "The quorum is ten members.", number="2.2", heading="Quorum")
-    nec = BodyFactory(rulebook=book, slug="nec", name="Executive Committee", kind=Body.Kind.NEC)
-    conference = BodyFactory(
-        rulebook=book,
-        slug="conference",
-        name="Annual Conference",
-        kind=Body.Kind.CONFERENCE,
-        decides=True,
-    )
+    nec = NecFactory(rulebook=book, name="Executive Committee")
+    conference = ConferenceFactory(rulebook=book)
     for index, name in enumerate(COOP_NEC):
         MembershipFactory(
             body=nec, name=name, seat="Members' section", start=D(f"201{index % 3}-01-15")
@@ -372,16 +365,8 @@ def club(slug: str = "club") -> SimpleNamespace:
     rule = RuleFactory(rulebook=book, key="c4-nominations", parent=chapter)
     add_version(rule, "2010-01-01", OLD.replace("15", "20"), number="4.1", heading="Nominations")
     add_version(rule, "2016-01-01", OLD, number="4.1", heading="Nominations")
-    conference = BodyFactory(
-        rulebook=book,
-        slug="conference",
-        name="Annual Conference",
-        kind=Body.Kind.CONFERENCE,
-        decides=True,
-    )
-    nec = BodyFactory(
-        rulebook=book, slug="nec", name="National Executive Committee", kind=Body.Kind.NEC
-    )
+    conference = ConferenceFactory(rulebook=book)
+    nec = NecFactory(rulebook=book)
     members = [
         MembershipFactory(body=nec, name=name, seat="")
         for name in ("Yasmine Dar", "Jon Lansman", "Rachel Garnham")
@@ -420,14 +405,8 @@ def club_history() -> Rulebook:
     workflow makes: adopted, lost, withdrawn, remitted, pending, fallen at the NEC, a
     consolidation adopted without a vote, and a rival left in conflict by a rebase."""
     rulebook = rulebook_import(data=read_document(CLUB, format="yaml"))
-    nec = BodyFactory(rulebook=rulebook, slug="nec", name="NEC", kind=Body.Kind.NEC)
-    conference = BodyFactory(
-        rulebook=rulebook,
-        slug="conference",
-        name="Conference",
-        kind=Body.Kind.CONFERENCE,
-        decides=True,
-    )
+    nec = NecFactory(rulebook=rulebook, name="NEC")
+    conference = ConferenceFactory(rulebook=rulebook, name="Conference")
     BodyFactory(rulebook=rulebook, slug="org", name="Organisation Committee", parent=nec)
     for name, seat in (("Alice", "CLP section"), ("Bob", ""), ("Carol", "Trade unions")):
         MembershipFactory(body=nec, name=name, seat=seat, start=D("2019-01-01"))
