@@ -54,45 +54,40 @@ def rulebook(db):
     return RulebookFactory()
 
 
-@pytest.fixture(scope="module")
-def party_world(django_db_setup, django_db_blocker):
-    with built_once(django_db_blocker, worlds.party) as world:
-        yield world
+def built_once_per_module(name: str, build):
+    """A module-scoped fixture `<name>_world`: the world `build` makes, built once per module."""
+
+    @pytest.fixture(scope="module", name=f"{name}_world")
+    def world(django_db_setup, django_db_blocker):
+        with built_once(django_db_blocker, build) as built:
+            yield built
+
+    return world
 
 
-@pytest.fixture(scope="module")
-def coop_world(django_db_setup, django_db_blocker):
-    with built_once(django_db_blocker, worlds.coop) as world:
-        yield world
+party_world = built_once_per_module("party", worlds.party)
+coop_world = built_once_per_module("coop", worlds.coop)
+club_world = built_once_per_module("club", worlds.club)
+one_rule_world = built_once_per_module("one_rule", worlds.one_rule)
 
-
-@pytest.fixture(scope="module")
-def club_world(django_db_setup, django_db_blocker):
-    with built_once(django_db_blocker, worlds.club) as world:
-        yield world
-
-
-@pytest.fixture(scope="module")
-def one_rule_world(django_db_setup, django_db_blocker):
-    with built_once(django_db_blocker, worlds.one_rule) as world:
-        yield world
+# Each test gets its own copy of the world's objects (its database changes are rolled back).
 
 
 @pytest.fixture
 def party(db, party_world):
-    """The API's world (`worlds.party`): built once per module, fresh for each test."""
+    """The API's world (`worlds.party`)."""
     return copy.deepcopy(party_world)
 
 
 @pytest.fixture
 def coop(db, coop_world):
-    """The member pages' world (`worlds.coop`): built once per module, fresh for each test."""
+    """The member pages' world (`worlds.coop`)."""
     return copy.deepcopy(coop_world)
 
 
 @pytest.fixture
 def club(db, club_world):
-    """The admin's world (`worlds.club`): built once per module, fresh for each test."""
+    """The admin's world (`worlds.club`)."""
     return copy.deepcopy(club_world)
 
 

@@ -20,7 +20,7 @@ import contextlib
 import datetime
 from types import SimpleNamespace
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from rulebook.exchange import read_document, rulebook_import
@@ -55,8 +55,14 @@ def built_once(django_db_blocker, build, *args):
     Marked as a test case's atomic block (as `TestCase._enter_atomics` does), so that a
     service's durable `atomic` inside a test is not refused for it."""
     with django_db_blocker.unblock():
+        blocks = connection.atomic_blocks
+        if blocks and not getattr(blocks[-1], "_world", False):
+            raise RuntimeError(
+                "A world must be built before the test's transaction starts: request it as a "
+                "fixture argument (a module-scoped fixture), not with getfixturevalue."
+            )
         outer = transaction.atomic()
-        outer._from_testcase = True
+        outer._from_testcase = outer._world = True
         outer.__enter__()
         try:
             world = build(*args)
