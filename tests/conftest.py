@@ -1,11 +1,22 @@
 """Shared fixtures. PostgreSQL-only and browser tests skip locally when the server or
-Chromium is missing, but fail in CI (CI=true): a missing dependency there is a defect."""
+Chromium is missing, but fail in CI (CI=true): a missing dependency there is a defect.
 
+The scenario worlds of `tests/worlds.py` are fixtures built once per test module, as Django's
+`TestCase.setUpTestData` does: the world is made inside a transaction that stays open for the
+module; each test runs in a savepoint inside it (pytest-django's `db`), rolled back after the
+test, and gets its own deep copy of the world's objects. Tests that need committed data
+(`transactional_db`: threads, the live server) build their world themselves.
+"""
+
+import copy
 import os
 import shutil
 
 import pytest
 from django.db import connection
+
+from tests import worlds
+from tests.worlds import built_once
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 REQUIRE_POSTGRES = os.environ.get("REQUIRE_POSTGRES", "").lower() in {"1", "true", "yes"}
@@ -57,3 +68,46 @@ def rulebook(db):
     from tests.factories import RulebookFactory
 
     return RulebookFactory()
+
+
+def built_once_per_module(name: str, build):
+    """A module-scoped fixture `<name>_world`: the world `build` makes, built once per module."""
+
+    @pytest.fixture(scope="module", name=f"{name}_world")
+    def world(django_db_setup, django_db_blocker):
+        with built_once(django_db_blocker, build) as built:
+            yield built
+
+    return world
+
+
+party_world = built_once_per_module("party", worlds.party)
+coop_world = built_once_per_module("coop", worlds.coop)
+club_world = built_once_per_module("club", worlds.club)
+one_rule_world = built_once_per_module("one_rule", worlds.one_rule)
+
+# Each test gets its own copy of the world's objects (its database changes are rolled back).
+
+
+@pytest.fixture
+def party(db, party_world):
+    """The API's world (`worlds.party`)."""
+    return copy.deepcopy(party_world)
+
+
+@pytest.fixture
+def coop(db, coop_world):
+    """The member pages' world (`worlds.coop`)."""
+    return copy.deepcopy(coop_world)
+
+
+@pytest.fixture
+def club(db, club_world):
+    """The admin's world (`worlds.club`)."""
+    return copy.deepcopy(club_world)
+
+
+@pytest.fixture
+def one_rule(db, one_rule_world):
+    """A book "club" with one rule, `dues` (`worlds.one_rule`)."""
+    return copy.deepcopy(one_rule_world)

@@ -1,12 +1,58 @@
-"""factory_boy factories for the rule book. Versions go through the service so that every
-test exercises the same ordering rules as production code."""
+"""factory_boy factories: the one way the tests make records.
+
+Whatever production makes through a service is made here through the same service, so that the
+tests exercise the same rules: rules (`rule_create`), versions (`version_create`), proposals
+(`proposal_create`, then `proposal_submit`, `vote_record`, `proposal_adopt`, `proposal_withdraw`
+or `proposal_remit` as the trait asks). The service calls live in a few places only:
+`RuleFactory._create`, `RuleVersionFactory._create`, `ProposalFactory._create` and the workflow
+helpers `submit`, `record_vote`, `adopt` and `rebase` below. When a service's signature
+changes, it changes here once.
+
+    ProposalFactory(rulebook=book, amendments=[amend(rule, "20 per cent")], carried=True)
+    ProposalFactory(..., adopted=True, effective_from=date(2021, 9, 29))
+"""
+
+from __future__ import annotations
 
 import datetime
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from rest_framework.authtoken.models import Token
 
-from rulebook.models import Parameter, Rule, Rulebook
-from rulebook.services import version_create
+from proposals.models import Body, Membership, Proposal, Vote
+from proposals.services import (
+    amendment_rebase,
+    proposal_adopt,
+    proposal_create,
+    proposal_remit,
+    proposal_submit,
+    proposal_withdraw,
+    vote_record,
+)
+from rulebook.models import Parameter, Rule, Rulebook, RuleVersion
+from rulebook.services import rule_create, version_create
+
+D = datetime.date.fromisoformat
+CONFERENCE_2026 = D("2026-09-20")
+
+# A Conference card vote, by section: carried (57.55% weighted) and lost (38.5%).
+CARD_60_40 = [
+    {"name": "CLPs", "weight": 50, "for_percent": 60.1, "against_percent": 39.9},
+    {"name": "Affiliates", "weight": 50, "for_percent": 55, "against_percent": 45},
+]
+
+
+def card(share: float) -> list[dict]:
+    """Card-vote sections where both sections vote `share` per cent for."""
+    return [
+        {"name": name, "weight": 50, "for_percent": share, "against_percent": 100 - share}
+        for name in ("CLPs", "Affiliates")
+    ]
+
+
+CARD_LOST = card(38.5)
 
 
 class RulebookFactory(factory.django.DjangoModelFactory):
@@ -19,12 +65,19 @@ class RulebookFactory(factory.django.DjangoModelFactory):
 
 
 class RuleFactory(factory.django.DjangoModelFactory):
+    """A rule placed in document order by `rule_create` (last child of `parent`, or `after`)."""
+
     class Meta:
         model = Rule
 
     rulebook = factory.SubFactory(RulebookFactory)
     key = factory.Sequence(lambda n: f"r{n}")
-    position = factory.Sequence(lambda n: n + 1)
+    parent = None
+    after = None
+
+    @classmethod
+    def _create(cls, model_class, *, rulebook, key, parent, after):
+        return rule_create(rulebook=rulebook, key=key, parent=parent, after=after)
 
 
 class ParameterFactory(factory.django.DjangoModelFactory):
@@ -37,22 +90,219 @@ class ParameterFactory(factory.django.DjangoModelFactory):
     unit = "%"
 
 
-def add_version(rule, on, text="", number=None, heading="", **kwargs):
-    """Record the next version of `rule` taking effect on `on` (a date or ISO string)."""
-    if isinstance(on, str):
-        on = datetime.date.fromisoformat(on)
-    if kwargs.get("repealed"):
-        return version_create(
-            rule=rule,
-            effective_from=on,
-            repealed=True,
-            **{k: v for k, v in kwargs.items() if k != "repealed"},
-        )
-    return version_create(
-        rule=rule,
-        effective_from=on,
-        number=number or rule.key.upper(),
-        heading=heading,
-        text=text,
-        **kwargs,
+class RuleVersionFactory(factory.django.DjangoModelFactory):
+    """The rule's next version, recorded by `version_create` (which keeps versions in order)."""
+
+    class Meta:
+        model = RuleVersion
+
+    rule = factory.SubFactory(RuleFactory)
+    effective_from = D("2016-01-01")
+    number = factory.LazyAttribute(lambda o: "" if o.repealed else o.rule.key.upper())
+    heading = ""
+    text = ""
+    repealed = False
+
+    @classmethod
+    def _create(cls, model_class, *, rule, effective_from, **fields):
+        if isinstance(effective_from, str):
+            effective_from = D(effective_from)
+        if fields["repealed"]:
+            fields = {k: v for k, v in fields.items() if k not in ("number", "heading", "text")}
+        return version_create(rule=rule, effective_from=effective_from, **fields)
+
+
+def add_version(rule, on, text="", **fields) -> RuleVersion:
+    """The next version of `rule`, taking effect `on` (a date or YYYY-MM-DD)."""
+    return RuleVersionFactory(rule=rule, effective_from=on, text=text, **fields)
+
+
+class BodyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Body
+        django_get_or_create = ("rulebook", "slug")
+
+    rulebook = factory.SubFactory(RulebookFactory)
+    slug = factory.Sequence(lambda n: f"body-{n}")
+    name = factory.Sequence(lambda n: f"Body {n}")
+    kind = Body.Kind.COMMITTEE
+    decides = False
+
+
+class ConferenceFactory(BodyFactory):
+    slug = "conference"
+    name = "Annual Conference"
+    kind = Body.Kind.CONFERENCE
+    decides = True
+
+
+class NecFactory(BodyFactory):
+    slug = "nec"
+    name = "National Executive Committee"
+    kind = Body.Kind.NEC
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    body = factory.SubFactory(NecFactory)
+    name = factory.Sequence(lambda n: f"Member {n}")
+    seat = "CLP section"
+    start = datetime.date(2018, 1, 15)
+    end = None
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A user without a password unless given one (hashing is slow), in `groups`."""
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    is_staff = False
+    is_superuser = False
+    password = None
+
+    @classmethod
+    def _create(cls, model_class, *, password, **fields):
+        return model_class.objects.create_user(password=password, **fields)
+
+    @factory.post_generation
+    def groups(self, create, names, **kwargs):
+        if names:
+            self.groups.set([Group.objects.get(name=name) for name in names])
+
+
+def user(username: str, *groups: str, superuser: bool = False, **fields):
+    """A user in the project's `groups` (`proposals.roles`), e.g. user("ann", DRAFTER)."""
+    return UserFactory(username=username, is_superuser=superuser, groups=list(groups), **fields)
+
+
+def staff(username: str, *groups: str, superuser: bool = False, password: str | None = None):
+    """A staff user (one who may log in to the admin) in the project's `groups`."""
+    return user(username, *groups, superuser=superuser, password=password, is_staff=True)
+
+
+def token_for(user) -> str:
+    return Token.objects.get_or_create(user=user)[0].key
+
+
+def amend(rule, text, **extra) -> dict:
+    """An "amend" amendment as the services and the API take it."""
+    key = rule if isinstance(rule, str) else rule.key
+    return {"kind": "amend", "rule": key, "text": text, **extra}
+
+
+def roll_call(names, choices) -> list[dict]:
+    return [{"member": n, "choice": c} for n, c in zip(names, choices, strict=True)]
+
+
+# The workflow steps, each through its service. ProposalFactory calls them; worlds that must
+# interleave steps of several proposals call them directly.
+
+
+def submit(proposal: Proposal, *, on: datetime.date | None = None) -> Proposal:
+    return proposal_submit(proposal=proposal, submitted_on=on)
+
+
+def record_vote(proposal: Proposal, *, body: Body, held_on: datetime.date, **fields) -> Vote:
+    """A vote through `vote_record`; `fields` as the service takes them (method, stage, ...)."""
+    return vote_record(proposal=proposal, body=body, held_on=held_on, **fields)
+
+
+def decide(proposal: Proposal, *, held_on=CONFERENCE_2026, sections=CARD_60_40) -> Vote:
+    """Conference decides the proposal by card vote (carried or lost by `sections`)."""
+    return record_vote(
+        proposal,
+        body=ConferenceFactory(rulebook=proposal.rulebook),
+        held_on=held_on,
+        stage=Vote.Stage.DECISION,
+        method=Vote.Method.CARD_VOTE,
+        sections=sections,
     )
+
+
+def recommend(proposal: Proposal, *, held_on, entries: list[dict]) -> Vote:
+    """The NEC's recommendation by roll call."""
+    return record_vote(
+        proposal,
+        body=NecFactory(rulebook=proposal.rulebook),
+        held_on=held_on,
+        stage=Vote.Stage.RECOMMENDATION,
+        method=Vote.Method.ROLL_CALL,
+        roll_call=entries,
+    )
+
+
+def adopt(proposal: Proposal, *, effective_from, adopted_on=None, by=None, note="") -> list:
+    """The proposal's amendments become rule versions, through `proposal_adopt`."""
+    if isinstance(effective_from, str):
+        effective_from = D(effective_from)
+    return proposal_adopt(
+        proposal=proposal, effective_from=effective_from, adopted_on=adopted_on, by=by, note=note
+    )
+
+
+def rebase(amendment):
+    """The amendment moved onto its rule's latest version, through `amendment_rebase`."""
+    return amendment_rebase(amendment=amendment)
+
+
+class ProposalFactory(factory.django.DjangoModelFactory):
+    """A proposal drafted by `proposal_create` and taken through the workflow by the services.
+
+    Traits: `submitted`, `carried` (Conference card vote), `lost`, `adopted`, `withdrawn`,
+    `remitted`. `recommendation` (roll-call entries) has the NEC recommend it 30 days before
+    Conference's decision on `decided_on`; `sections` are that decision's card vote.
+    """
+
+    class Meta:
+        model = Proposal
+
+    rulebook = factory.SubFactory(RulebookFactory)
+    reference = factory.Sequence(lambda n: f"T/{n + 1}")
+    title = "A rule change"
+    proposer = "Northfield CLP"
+    amendments = factory.LazyFunction(list)
+    by = None
+    # Workflow parameters, consumed by _create (traits set `stage`).
+    stage = "draft"
+    decided_on = CONFERENCE_2026
+    submitted_on = factory.LazyAttribute(lambda o: o.decided_on - datetime.timedelta(days=30))
+    recommendation = None
+    sections = factory.LazyAttribute(lambda o: CARD_LOST if o.stage == "lost" else CARD_60_40)
+    effective_from = factory.LazyAttribute(lambda o: o.decided_on + datetime.timedelta(days=7))
+    adopted_on = None
+
+    class Params:
+        submitted = factory.Trait(stage="submitted")
+        carried = factory.Trait(stage="carried")
+        lost = factory.Trait(stage="lost")
+        adopted = factory.Trait(stage="adopted")
+        withdrawn = factory.Trait(stage="withdrawn")
+        remitted = factory.Trait(stage="remitted")
+
+    @classmethod
+    def _create(cls, model_class, *, stage, decided_on, submitted_on, recommendation, sections,
+                effective_from, adopted_on, by, amendments, **fields):  # fmt: skip
+        proposal = proposal_create(amendments=list(amendments), by=by, **fields)
+        if stage == "draft":
+            return proposal
+        if stage == "withdrawn":
+            return proposal_withdraw(proposal=proposal, by=by)
+        submit(proposal, on=submitted_on)
+        if stage == "remitted":
+            return proposal_remit(proposal=proposal, by=by)
+        if recommendation is not None:
+            recommend(
+                proposal, held_on=decided_on - datetime.timedelta(days=30), entries=recommendation
+            )
+        if stage in ("carried", "lost", "adopted"):
+            decide(proposal, held_on=decided_on, sections=sections)
+        if stage == "adopted":
+            adopt(proposal, effective_from=effective_from, adopted_on=adopted_on)
+        proposal.refresh_from_db()
+        return proposal

@@ -8,15 +8,50 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from proposals.models import Amendment, Proposal
+from proposals.roles import DRAFTER, SECRETARY
 from proposals.services import proposal_adopt, proposal_submit
 from rulebook.models import AuditEntry
-from tests.admin_support import NEW, OLD, book, drafter, proposal_post, secretary, staff
-from tests.factories import add_version
-from tests.proposal_factories import amend, carried, draft
+from tests.factories import ProposalFactory, add_version, amend, staff
+from tests.worlds import NEW, OLD
 
 pytestmark = pytest.mark.django_db
 ADD = reverse("admin:proposals_proposal_add")
 CHANGELIST = reverse("admin:proposals_proposal_changelist")
+
+
+def proposal_post(rulebook, amendments=(), *, existing=(), votes=0, **fields) -> dict:
+    """POST data for the proposal add or change form.
+
+    `amendments` are dicts of amendment form fields for new rows; `existing` are dicts with
+    an "id" for rows already saved (add "DELETE": "on" to remove one).
+    """
+    data = {
+        "rulebook": rulebook.pk,
+        "reference": "2026/4",
+        "title": "Lower the nomination threshold",
+        "proposer": "Northfield CLP",
+        "conference_year": "2026",
+        "rationale": "",
+        **fields,
+    }
+    rows = [*existing, *amendments]
+    data.update(
+        {
+            "amendments-TOTAL_FORMS": str(len(rows)),
+            "amendments-INITIAL_FORMS": str(len(existing)),
+            "amendments-MIN_NUM_FORMS": "0",
+            "amendments-MAX_NUM_FORMS": "1000",
+            "votes-TOTAL_FORMS": str(votes),
+            "votes-INITIAL_FORMS": str(votes),
+            "votes-MIN_NUM_FORMS": "0",
+            "votes-MAX_NUM_FORMS": "1000",
+        }
+    )
+    for index, row in enumerate(rows):
+        row = {"kind": "amend", "parameters": "{}", **row}
+        for key, value in row.items():
+            data[f"amendments-{index}-{key}"] = value
+    return data
 
 
 def change_url(proposal):
@@ -24,20 +59,15 @@ def change_url(proposal):
 
 
 @pytest.fixture
-def data():
-    return book()
-
-
-@pytest.fixture
 def drafter_client(client):
-    client.force_login(drafter())
+    client.force_login(staff("drafter", DRAFTER))
     return client
 
 
 def test_choosing_a_rule_fills_in_its_latest_version_then_saving_drafts_against_it(
-    drafter_client, data
+    drafter_client, club
 ):
-    first = drafter_client.post(ADD, proposal_post(data.rulebook, [{"rule": data.rule.pk}]))
+    first = drafter_client.post(ADD, proposal_post(club.rulebook, [{"rule": club.rule.pk}]))
     assert first.status_code == 200
     assert not Proposal.objects.exists()
     amendment_form = first.context["inline_admin_formsets"][0].formset.forms[0]
@@ -46,19 +76,20 @@ def test_choosing_a_rule_fills_in_its_latest_version_then_saving_drafts_against_
     assert amendment_form["heading"].value() == "Nominations"
     assert "Filled in from c4-nominations v2" in first.content.decode()
 
-    row = {"rule": data.rule.pk, "number": "4.1", "heading": "Nominations", "text": NEW}
-    second = drafter_client.post(ADD, proposal_post(data.rulebook, [row]))
+    row = {"rule": club.rule.pk, "number": "4.1", "heading": "Nominations", "text": NEW}
+    second = drafter_client.post(ADD, proposal_post(club.rulebook, [row]))
     assert second.status_code == 302
     proposal = Proposal.objects.get()
     amendment = proposal.amendments.get()
     assert (proposal.status, proposal.created_by.username) == ("draft", "drafter")
     assert (amendment.base_version.seq, amendment.text) == (2, NEW)
-    assert AuditEntry.objects.filter(action="proposal.create").count() == 1
+    created = AuditEntry.objects.get(action="proposal.create")
+    assert (created.actor.username, created.data["proposal"]) == ("drafter", proposal.pk)
 
 
-def test_a_refusal_by_the_service_is_shown_on_the_form_and_nothing_is_saved(drafter_client, data):
-    unchanged = {"rule": data.rule.pk, "number": "4.1", "heading": "Nominations", "text": OLD}
-    response = drafter_client.post(ADD, proposal_post(data.rulebook, [unchanged]))
+def test_a_refusal_by_the_service_is_shown_on_the_form_and_nothing_is_saved(drafter_client, club):
+    unchanged = {"rule": club.rule.pk, "number": "4.1", "heading": "Nominations", "text": OLD}
+    response = drafter_client.post(ADD, proposal_post(club.rulebook, [unchanged]))
     assert response.status_code == 200
     errors = response.context["inline_admin_formsets"][0].formset.forms[0].errors
     assert "changes nothing in rule c4-nominations v2" in errors["text"][0]
@@ -67,9 +98,9 @@ def test_a_refusal_by_the_service_is_shown_on_the_form_and_nothing_is_saved(draf
     assert not AuditEntry.objects.exists()
 
 
-def test_an_implausible_conference_year_is_refused_with_the_allowed_range(drafter_client, data):
-    row = {"rule": data.rule.pk, "number": "4.1", "text": NEW}
-    post = proposal_post(data.rulebook, [row], conference_year="20266")
+def test_an_implausible_conference_year_is_refused_with_the_allowed_range(drafter_client, club):
+    row = {"rule": club.rule.pk, "number": "4.1", "text": NEW}
+    post = proposal_post(club.rulebook, [row], conference_year="20266")
     response = drafter_client.post(ADD, post)
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors["conference_year"]
@@ -77,18 +108,20 @@ def test_an_implausible_conference_year_is_refused_with_the_allowed_range(drafte
     assert not Proposal.objects.exists()
 
 
-def test_a_duplicate_reference_is_refused_on_the_form(drafter_client, data):
-    draft(data.rulebook, amend(data.rule, NEW), reference="2026/4")
-    row = {"rule": data.rule.pk, "number": "4.1", "text": NEW}
-    response = drafter_client.post(ADD, proposal_post(data.rulebook, [row], reference="2026/4"))
+def test_a_duplicate_reference_is_refused_on_the_form(drafter_client, club):
+    ProposalFactory(rulebook=club.rulebook, amendments=[amend(club.rule, NEW)], reference="2026/4")
+    row = {"rule": club.rule.pk, "number": "4.1", "text": NEW}
+    response = drafter_client.post(ADD, proposal_post(club.rulebook, [row], reference="2026/4"))
     assert response.status_code == 200
     assert response.context["adminform"].form.errors
     assert Proposal.objects.count() == 1
 
 
-def test_the_change_page_shows_the_diff_and_a_stale_badge(drafter_client, data):
-    proposal = draft(data.rulebook, amend(data.rule, NEW + " <b>bold</b>"))
-    add_version(data.rule, "2024-01-01", OLD + " Amended.", number="4.1")
+def test_the_change_page_shows_the_diff_and_a_stale_badge(drafter_client, club):
+    proposal = ProposalFactory(
+        rulebook=club.rulebook, amendments=[amend(club.rule, NEW + " <b>bold</b>")]
+    )
+    add_version(club.rule, "2024-01-01", OLD + " Amended.", number="4.1")
     response = drafter_client.get(change_url(proposal))
     html = response.content.decode()
     assert response.status_code == 200
@@ -99,8 +132,10 @@ def test_the_change_page_shows_the_diff_and_a_stale_badge(drafter_client, data):
     assert any("Rebase before adoption" in m for m in warnings)
 
 
-def test_editing_a_draft_updates_it_through_the_services(drafter_client, data):
-    proposal = draft(data.rulebook, amend(data.rule, NEW), reference="2026/4")
+def test_editing_a_draft_updates_it_through_the_services(drafter_client, club):
+    proposal = ProposalFactory(
+        rulebook=club.rulebook, amendments=[amend(club.rule, NEW)], reference="2026/4"
+    )
     amendment = proposal.amendments.get()
     existing = {
         "id": amendment.pk,
@@ -109,7 +144,7 @@ def test_editing_a_draft_updates_it_through_the_services(drafter_client, data):
         "text": NEW.replace("10", "12"),
         "parameters": json.dumps(amendment.parameters),
     }
-    post = proposal_post(data.rulebook, existing=[existing], title="Twelve per cent")
+    post = proposal_post(club.rulebook, existing=[existing], title="Twelve per cent")
     response = drafter_client.post(change_url(proposal), post)
     assert response.status_code == 302, response.context["errors"]
     proposal.refresh_from_db()
@@ -121,11 +156,13 @@ def test_editing_a_draft_updates_it_through_the_services(drafter_client, data):
     assert {"proposal.update", "amendment.update"} <= actions
 
 
-def test_a_refused_edit_rolls_back_the_whole_save(drafter_client, data):
-    proposal = draft(data.rulebook, amend(data.rule, NEW), reference="2026/4")
+def test_a_refused_edit_rolls_back_the_whole_save(drafter_client, club):
+    proposal = ProposalFactory(
+        rulebook=club.rulebook, amendments=[amend(club.rule, NEW)], reference="2026/4"
+    )
     amendment = proposal.amendments.get()
     emptied = {"id": amendment.pk, "number": "4.1", "heading": "Nominations", "text": ""}
-    post = proposal_post(data.rulebook, existing=[emptied], title="A new title")
+    post = proposal_post(club.rulebook, existing=[emptied], title="A new title")
     response = drafter_client.post(change_url(proposal), post)
     assert response.status_code == 200
     errors = response.context["inline_admin_formsets"][0].formset.forms[0].errors
@@ -136,66 +173,82 @@ def test_a_refused_edit_rolls_back_the_whole_save(drafter_client, data):
     assert not AuditEntry.objects.filter(action="proposal.update").exists()
 
 
-def test_removing_and_adding_amendments_on_a_draft(drafter_client, data):
-    proposal = draft(data.rulebook, amend(data.rule, NEW))
+def test_removing_and_adding_amendments_on_a_draft(drafter_client, club):
+    proposal = ProposalFactory(rulebook=club.rulebook, amendments=[amend(club.rule, NEW)])
     amendment = proposal.amendments.get()
     existing = {"id": amendment.pk, "text": NEW, "number": "4.1", "heading": "Nominations"}
     existing["DELETE"] = "on"
-    chapter = {"rule": data.chapter.pk, "number": "4", "text": "Chapter 4: Selections"}
-    post = proposal_post(data.rulebook, [chapter], existing=[existing])
+    chapter = {"rule": club.chapter.pk, "number": "4", "text": "Chapter 4: Selections"}
+    post = proposal_post(club.rulebook, [chapter], existing=[existing])
     assert drafter_client.post(change_url(proposal), post).status_code == 302
     assert [a.rule.key for a in proposal.amendments.all()] == ["c4"]
+    actions = AuditEntry.objects.filter(data__proposal=proposal.pk, actor__username="drafter")
+    assert {"amendment.add", "amendment.remove"} <= set(actions.values_list("action", flat=True))
 
 
-def test_a_submitted_proposal_is_read_only(drafter_client, data):
-    proposal = draft(data.rulebook, amend(data.rule, NEW))
+def test_a_submitted_proposal_is_read_only(drafter_client, club):
+    proposal = ProposalFactory(rulebook=club.rulebook, amendments=[amend(club.rule, NEW)])
     proposal_submit(proposal=proposal)
     response = drafter_client.get(change_url(proposal))
     assert response.status_code == 200
     html = response.content.decode()
     assert 'name="title"' not in html and 'name="amendments-0-text"' not in html
-    post = proposal_post(data.rulebook, title="Changed after submission")
+    post = proposal_post(club.rulebook, title="Changed after submission")
     assert drafter_client.post(change_url(proposal), post).status_code == 403
     proposal.refresh_from_db()
     assert proposal.title == "A rule change"
 
 
-def test_a_secretary_sees_but_cannot_edit_a_draft(client, data):
-    client.force_login(secretary())
-    proposal = draft(data.rulebook, amend(data.rule, NEW))
+def test_a_secretary_sees_but_cannot_edit_a_draft(client, club):
+    client.force_login(staff("secretary", SECRETARY))
+    proposal = ProposalFactory(rulebook=club.rulebook, amendments=[amend(club.rule, NEW)])
     assert client.get(change_url(proposal)).status_code == 200
-    post = proposal_post(data.rulebook, title="Secretary's title")
+    post = proposal_post(club.rulebook, title="Secretary's title")
     assert client.post(change_url(proposal), post).status_code == 403
     assert client.get(ADD).status_code == 403
 
 
 def changelist_data(rulebook, rule, count):
     for n in range(count):
-        proposal = draft(rulebook, amend(rule, f"{NEW} Version {n}."), reference=f"2026/{n}")
+        proposal = ProposalFactory(
+            rulebook=rulebook,
+            amendments=[amend(rule, f"{NEW} Version {n}.")],
+            reference=f"2026/{n}",
+        )
         if n % 3 == 1:
             proposal_submit(proposal=proposal)
 
 
 def test_the_changelist_runs_a_constant_number_of_queries(
-    drafter_client, data, django_assert_num_queries
+    drafter_client, club, django_assert_num_queries
 ):
-    changelist_data(data.rulebook, data.rule, 2)
+    changelist_data(club.rulebook, club.rule, 2)
     with django_assert_num_queries(9):
         assert drafter_client.get(CHANGELIST).status_code == 200
-    changelist_data(data.rulebook, data.chapter, 0)
+    changelist_data(club.rulebook, club.chapter, 0)
     for n in range(2, 25):
-        draft(data.rulebook, amend(data.chapter, f"Chapter {n}"), reference=f"2027/{n}")
-    add_version(data.rule, "2024-01-01", OLD + " Amended.", number="4.1")
+        ProposalFactory(
+            rulebook=club.rulebook,
+            amendments=[amend(club.chapter, f"Chapter {n}")],
+            reference=f"2027/{n}",
+        )
+    add_version(club.rule, "2024-01-01", OLD + " Amended.", number="4.1")
     with django_assert_num_queries(9):
         response = drafter_client.get(CHANGELIST)
     assert response.status_code == 200
     assert len(response.context["cl"].result_list) == 25
 
 
-def test_the_stale_filter_and_the_search_by_rule_key(drafter_client, data):
-    stale = draft(data.rulebook, amend(data.rule, NEW), reference="2026/1")
-    fresh = draft(data.rulebook, amend(data.chapter, "Chapter 4: Selections"), reference="2026/2")
-    add_version(data.rule, "2024-01-01", OLD + " Amended.", number="4.1")
+def test_the_stale_filter_and_the_search_by_rule_key(drafter_client, club):
+    stale = ProposalFactory(
+        rulebook=club.rulebook, amendments=[amend(club.rule, NEW)], reference="2026/1"
+    )
+    fresh = ProposalFactory(
+        rulebook=club.rulebook,
+        amendments=[amend(club.chapter, "Chapter 4: Selections")],
+        reference="2026/2",
+    )
+    add_version(club.rule, "2024-01-01", OLD + " Amended.", number="4.1")
 
     def listed(**params):
         response = drafter_client.get(CHANGELIST, params)
@@ -207,9 +260,11 @@ def test_the_stale_filter_and_the_search_by_rule_key(drafter_client, data):
     assert "rb-badge-stale" in drafter_client.get(CHANGELIST).content.decode()
 
 
-def test_an_adopted_amendment_shows_the_version_it_produced(client, data):
+def test_an_adopted_amendment_shows_the_version_it_produced(client, club):
     client.force_login(staff("root", superuser=True))
-    proposal = carried(data.rulebook, amend(data.rule, NEW))
+    proposal = ProposalFactory(
+        rulebook=club.rulebook, amendments=[amend(club.rule, NEW)], carried=True
+    )
     proposal_adopt(proposal=proposal, effective_from=datetime.date(2026, 9, 27))
     html = client.get(change_url(proposal)).content.decode()
     assert "adopted as v3" in html

@@ -6,14 +6,10 @@ from django.urls import reverse
 
 from proposals.roles import DRAFTER, ROLES, SECRETARY, ensure_roles
 from rulebook.models import AuditEntry, Parameter, RuleVersion
-from tests.admin_support import OLD, book, drafter, secretary, staff
+from tests.factories import staff
+from tests.worlds import OLD
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def data():
-    return book()
 
 
 @pytest.fixture
@@ -29,14 +25,14 @@ def url(name, *args):
 @pytest.mark.parametrize(
     "name", ["rulebook", "rule", "ruleversion", "parameter", "auditentry", "body", "vote"]
 )
-def test_every_changelist_renders(superuser_client, data, name):
+def test_every_changelist_renders(superuser_client, club, name):
     app = "proposals" if name in ("body", "vote") else "rulebook"
     AuditEntry.objects.create(action="test.entry", subject="something")
     assert superuser_client.get(url(f"{app}_{name}_changelist")).status_code == 200
 
 
-def test_the_rule_page_lists_its_versions_read_only(superuser_client, data):
-    response = superuser_client.get(url("rulebook_rule_change", data.rule.pk))
+def test_the_rule_page_lists_its_versions_read_only(superuser_client, club):
+    response = superuser_client.get(url("rulebook_rule_change", club.rule.pk))
     html = response.content.decode()
     assert response.status_code == 200
     assert response.context["inline_admin_formsets"][0].formset.queryset.count() == 2
@@ -45,9 +41,9 @@ def test_the_rule_page_lists_its_versions_read_only(superuser_client, data):
 
 
 def test_a_rule_version_cannot_be_added_changed_or_deleted_even_by_a_superuser(
-    superuser_client, data
+    superuser_client, club
 ):
-    version = data.rule.versions.get(seq=2)
+    version = club.rule.versions.get(seq=2)
     change = url("rulebook_ruleversion_change", version.pk)
     page = superuser_client.get(change)
     assert page.status_code == 200
@@ -68,7 +64,7 @@ def test_a_rule_version_cannot_be_added_changed_or_deleted_even_by_a_superuser(
     assert RuleVersion.objects.count() == 3
 
 
-def test_a_parameter_label_is_editable_but_not_its_key(superuser_client, data):
+def test_a_parameter_label_is_editable_but_not_its_key(superuser_client, club):
     parameter = Parameter.objects.get()
     response = superuser_client.post(
         url("rulebook_parameter_change", parameter.pk),
@@ -83,8 +79,8 @@ def test_a_parameter_label_is_editable_but_not_its_key(superuser_client, data):
     )
 
 
-def test_rules_can_be_searched_by_key_for_the_amendment_autocomplete(client, data):
-    client.force_login(drafter())
+def test_rules_can_be_searched_by_key_for_the_amendment_autocomplete(client, club):
+    client.force_login(staff("drafter", DRAFTER))
     response = client.get(
         reverse("admin:autocomplete"),
         {"app_label": "proposals", "model_name": "amendment", "field_name": "rule", "term": "nom"},
@@ -111,7 +107,10 @@ def test_the_groups_are_created_with_their_permissions_and_can_be_recreated(db):
 
 def test_the_groups_give_the_right_powers(db):
     assert Group.objects.filter(name__in=[DRAFTER, SECRETARY]).count() == 2  # from migrate
-    writer, clerk = drafter(), secretary()
+    writer, clerk = (
+        staff("drafter", DRAFTER),
+        staff("secretary", SECRETARY),
+    )
     assert writer.has_perms(["proposals.add_proposal", "rulebook.view_ruleversion"])
     assert not writer.has_perm("proposals.adopt_proposal")
     assert not writer.has_perm("proposals.add_vote")
@@ -120,7 +119,7 @@ def test_the_groups_give_the_right_powers(db):
     assert not clerk.has_perm("rulebook.change_ruleversion")
 
 
-def test_audit_entries_are_read_only(superuser_client, data):
+def test_audit_entries_are_read_only(superuser_client, club):
     entry = AuditEntry.objects.create(action="test.entry", subject="something")
     change = url("rulebook_auditentry_change", entry.pk)
     assert superuser_client.get(change).status_code == 200

@@ -9,19 +9,13 @@ from django.urls import reverse
 
 from proposals.models import Body, Proposal, Vote
 from proposals.roles import DRAFTER, SECRETARY
-from proposals.services import proposal_submit, vote_record
-from rulebook.models import RuleVersion
-from tests.admin_support import NEW, OLD, book, secretary, staff
-from tests.factories import add_version
-from tests.proposal_factories import amend, draft
+from proposals.services import proposal_submit
+from rulebook.models import AuditEntry, RuleVersion
+from tests.factories import ProposalFactory, add_version, amend, staff
+from tests.worlds import NEW, OLD
 
 pytestmark = pytest.mark.django_db
 EFFECTIVE = datetime.date(2026, 9, 27)
-
-
-@pytest.fixture
-def data():
-    return book()
 
 
 def action_url(name, proposal):
@@ -30,6 +24,10 @@ def action_url(name, proposal):
 
 def change_url(proposal):
     return reverse("admin:proposals_proposal_change", args=[proposal.pk])
+
+
+def audited(action: str, proposal) -> AuditEntry:
+    return AuditEntry.objects.get(action=action, data__proposal=proposal.pk)
 
 
 def said(response) -> list[str]:
@@ -41,26 +39,15 @@ def login(client, *groups, superuser=False):
     return client
 
 
-def submitted(data, text=NEW):
-    proposal = draft(data.rulebook, amend(data.rule, text), reference="2026/4")
-    proposal_submit(proposal=proposal)
-    return proposal
-
-
-def conference_decides(data, proposal):
-    vote_record(
-        proposal=proposal,
-        body=data.conference,
-        held_on=datetime.date(2026, 9, 20),
-        stage="decision",
-        method="show_of_hands",
-        votes_for=300,
-        votes_against=100,
+def proposal_2026_4(club, **traits):
+    """Proposal 2026/4, lowering the threshold to 10 per cent, in the state `traits` give."""
+    return ProposalFactory(
+        rulebook=club.rulebook, reference="2026/4", amendments=[amend(club.rule, NEW)], **traits
     )
 
 
-def test_the_change_page_offers_the_buttons_the_user_may_press(client, data):
-    proposal = draft(data.rulebook, amend(data.rule, NEW))
+def test_the_change_page_offers_the_buttons_the_user_may_press(client, club):
+    proposal = ProposalFactory(rulebook=club.rulebook, amendments=[amend(club.rule, NEW)])
     html = login(client, DRAFTER).get(change_url(proposal)).content.decode()
     assert action_url("submit", proposal) in html
     assert action_url("withdraw", proposal) in html
@@ -68,13 +55,15 @@ def test_the_change_page_offers_the_buttons_the_user_may_press(client, data):
     proposal_submit(proposal=proposal)
     html = client.get(change_url(proposal)).content.decode()
     assert action_url("vote", proposal) not in html  # a Drafter does not record votes
-    client.force_login(secretary())
+    client.force_login(staff("secretary", SECRETARY))
     html = client.get(change_url(proposal)).content.decode()
     assert action_url("vote", proposal) in html
 
 
-def test_submitting_a_draft(client, data):
-    proposal = draft(data.rulebook, amend(data.rule, NEW), reference="2026/4")
+def test_submitting_a_draft(client, club):
+    proposal = ProposalFactory(
+        rulebook=club.rulebook, amendments=[amend(club.rule, NEW)], reference="2026/4"
+    )
     login(client, DRAFTER)
     assert client.get(action_url("submit", proposal)).status_code == 200
     response = client.post(action_url("submit", proposal), {"submitted_on": "2026-06-01"})
@@ -82,17 +71,18 @@ def test_submitting_a_draft(client, data):
     assert "Submitted 2026/4 on 1 June 2026." in said(response)
     proposal.refresh_from_db()
     assert (proposal.status, proposal.submitted_on) == ("submitted", datetime.date(2026, 6, 1))
+    assert audited("proposal.submit", proposal).actor.username == "staffer"
 
 
-def test_an_illegal_step_is_an_error_message_not_a_crash(client, data):
-    proposal = submitted(data)
+def test_an_illegal_step_is_an_error_message_not_a_crash(client, club):
+    proposal = proposal_2026_4(club, submitted=True)
     response = login(client, DRAFTER).post(action_url("submit", proposal), {})
     assert response.status_code == 200
     assert any("is submitted; only a draft proposal can be submitted" in m for m in said(response))
 
 
-def test_recording_a_recommendation_by_counts(client, data):
-    proposal = submitted(data)
+def test_recording_a_recommendation_by_counts(client, club):
+    proposal = proposal_2026_4(club, submitted=True)
     response = login(client, SECRETARY).post(
         action_url("vote", proposal),
         {
@@ -108,10 +98,12 @@ def test_recording_a_recommendation_by_counts(client, data):
     assert "recommendation vote of National Executive Committee" in said(response)[0]
     proposal.refresh_from_db()
     assert proposal.status == "submitted"
+    entry = AuditEntry.objects.get(action="vote.record", data__vote=vote.pk)
+    assert (entry.actor.username, entry.data["body"]) == ("staffer", "nec")
 
 
-def test_recording_a_conference_card_vote_decides_the_proposal(client, data):
-    proposal = submitted(data)
+def test_recording_a_conference_card_vote_decides_the_proposal(client, club):
+    proposal = proposal_2026_4(club, submitted=True)
     response = login(client, SECRETARY).post(
         action_url("vote", proposal),
         {
@@ -129,8 +121,8 @@ def test_recording_a_conference_card_vote_decides_the_proposal(client, data):
     assert "CLPs (50.00%): 60.10% for, 39.90% against" in page
 
 
-def test_impossible_card_vote_figures_are_refused_with_the_reason(client, data):
-    proposal = submitted(data)
+def test_impossible_card_vote_figures_are_refused_with_the_reason(client, club):
+    proposal = proposal_2026_4(club, submitted=True)
     response = login(client, SECRETARY).post(
         action_url("vote", proposal),
         {**_vote("conference", "decision", "card_vote"), **_sections(("CLPs", "40", "60", "40"))},
@@ -140,9 +132,9 @@ def test_impossible_card_vote_figures_are_refused_with_the_reason(client, data):
     assert not Vote.objects.exists()
 
 
-def test_a_roll_call_is_recorded_from_the_members_on_the_body(client, data):
-    proposal = submitted(data)
-    dar, lansman, garnham = data.members
+def test_a_roll_call_is_recorded_from_the_members_on_the_body(client, club):
+    proposal = proposal_2026_4(club, submitted=True)
+    dar, lansman, garnham = club.members
     response = login(client, SECRETARY).post(
         action_url("vote", proposal),
         {
@@ -161,23 +153,25 @@ def test_a_roll_call_is_recorded_from_the_members_on_the_body(client, data):
     }
 
 
-def test_adopting_creates_the_new_version_and_says_so(client, data):
-    proposal = submitted(data)
-    conference_decides(data, proposal)
+def test_adopting_creates_the_new_version_and_says_so(client, club):
+    proposal = proposal_2026_4(club, carried=True)
     response = login(client, SECRETARY).post(
         action_url("adopt", proposal), {"effective_from": "2026-09-27"}
     )
     assert response.status_code == 302
     assert said(response) == ["Adopted 2026/4: created c4-nominations v3 from 27 September 2026."]
-    version = data.rule.versions.get(seq=3)
+    version = club.rule.versions.get(seq=3)
     assert (version.text, version.effective_from) == (NEW, EFFECTIVE)
     assert version.amendment.proposal == proposal
+    proposal.refresh_from_db()
+    assert proposal.status == "adopted"
+    entry = audited("proposal.adopt", proposal)
+    assert (entry.actor.username, entry.data["versions"]) == ("staffer", [version.pk])
 
 
-def test_a_stale_adoption_is_refused_with_the_rules_named_and_creates_nothing(client, data):
-    proposal = submitted(data)
-    conference_decides(data, proposal)
-    add_version(data.rule, "2024-01-01", OLD + " Amended.", number="4.1")
+def test_a_stale_adoption_is_refused_with_the_rules_named_and_creates_nothing(client, club):
+    proposal = proposal_2026_4(club, carried=True)
+    add_version(club.rule, "2024-01-01", OLD + " Amended.", number="4.1")
     response = login(client, SECRETARY).post(
         action_url("adopt", proposal), {"effective_from": "2026-09-27"}
     )
@@ -190,8 +184,10 @@ def test_a_stale_adoption_is_refused_with_the_rules_named_and_creates_nothing(cl
     assert proposal.status == "carried"
 
 
-def test_a_superuser_adopts_without_a_vote_only_with_a_note(client, data):
-    proposal = draft(data.rulebook, amend(data.rule, NEW), reference="2026/4")
+def test_a_superuser_adopts_without_a_vote_only_with_a_note(client, club):
+    proposal = ProposalFactory(
+        rulebook=club.rulebook, amendments=[amend(club.rule, NEW)], reference="2026/4"
+    )
     login(client, superuser=True)
     refused = client.post(action_url("adopt", proposal), {"effective_from": "2026-09-27"})
     assert refused.status_code == 200
@@ -201,12 +197,18 @@ def test_a_superuser_adopts_without_a_vote_only_with_a_note(client, data):
         {"effective_from": "2026-09-27", "note": "Consolidation of the 2026 rule book."},
     )
     assert adopted.status_code == 302
-    assert data.rule.versions.get(seq=3).note == "Consolidation of the 2026 rule book."
+    assert club.rule.versions.get(seq=3).note == "Consolidation of the 2026 rule book."
+    proposal.refresh_from_db()
+    assert (proposal.status, proposal.adoption_note) == (
+        "adopted",
+        "Consolidation of the 2026 rule book.",
+    )
+    assert audited("proposal.adopt", proposal).data["note"] == proposal.adoption_note
 
 
 @pytest.mark.parametrize("view", ["adopt", "vote"])
-def test_a_drafter_may_not_adopt_or_record_votes(client, data, view):
-    proposal = submitted(data)
+def test_a_drafter_may_not_adopt_or_record_votes(client, club, view):
+    proposal = proposal_2026_4(club, submitted=True)
     login(client, DRAFTER)
     assert client.get(action_url(view, proposal)).status_code == 403
     post = {"effective_from": "2026-09-27", **_vote("conference", "decision", "show_of_hands")}
@@ -214,24 +216,26 @@ def test_a_drafter_may_not_adopt_or_record_votes(client, data, view):
     assert RuleVersion.objects.count() == 3 and not Vote.objects.exists()
 
 
-def test_a_secretary_may_not_submit_or_withdraw(client, data):
-    proposal = draft(data.rulebook, amend(data.rule, NEW))
+def test_a_secretary_may_not_submit_or_withdraw(client, club):
+    proposal = ProposalFactory(rulebook=club.rulebook, amendments=[amend(club.rule, NEW)])
     login(client, SECRETARY)
     assert client.post(action_url("submit", proposal)).status_code == 403
     assert client.post(action_url("withdraw", proposal)).status_code == 403
     assert Proposal.objects.get().status == "draft"
 
 
-def test_withdrawing(client, data):
-    proposal = submitted(data)
+def test_withdrawing(client, club):
+    proposal = proposal_2026_4(club, submitted=True)
     response = login(client, DRAFTER).post(action_url("withdraw", proposal))
+    assert response.status_code == 302
     assert "Withdrew 2026/4." in said(response)
     assert Proposal.objects.get().status == "withdrawn"
+    assert audited("proposal.withdrawn", proposal).actor.username == "staffer"
 
 
-def test_a_clean_rebase_moves_the_amendment_onto_the_latest_version(client, data):
-    proposal = submitted(data)
-    add_version(data.rule, "2024-01-01", OLD + " Nominations close at noon.", number="4.1")
+def test_a_clean_rebase_moves_the_amendment_onto_the_latest_version(client, club):
+    proposal = proposal_2026_4(club, submitted=True)
+    add_version(club.rule, "2024-01-01", OLD + " Nominations close at noon.", number="4.1")
     login(client, DRAFTER)
     response = client.post(action_url("rebase", proposal), {"_rebase": "1"})
     assert response.status_code == 302
@@ -241,9 +245,9 @@ def test_a_clean_rebase_moves_the_amendment_onto_the_latest_version(client, data
     assert amendment.base_version.seq == 3
 
 
-def test_a_conflicting_rebase_shows_the_conflict_and_a_resolve_form(client, data):
-    proposal = submitted(data)
-    add_version(data.rule, "2024-01-01", OLD.replace("15", "12"), number="4.1")
+def test_a_conflicting_rebase_shows_the_conflict_and_a_resolve_form(client, club):
+    proposal = proposal_2026_4(club, submitted=True)
+    add_version(club.rule, "2024-01-01", OLD.replace("15", "12"), number="4.1")
     login(client, DRAFTER)
     assert action_url("rebase", proposal) in client.get(change_url(proposal)).content.decode()
     response = client.post(action_url("rebase", proposal), {"_rebase": "1"}, follow=True)
@@ -284,9 +288,9 @@ def _vote(body, stage, method):
 
 
 def _sections(*rows):
-    data = {"sections-TOTAL_FORMS": str(len(rows))}
+    fields = {"sections-TOTAL_FORMS": str(len(rows))}
     for index, (name, weight, for_percent, against_percent) in enumerate(rows):
-        data.update(
+        fields.update(
             {
                 f"sections-{index}-name": name,
                 f"sections-{index}-weight": weight,
@@ -294,4 +298,4 @@ def _sections(*rows):
                 f"sections-{index}-against_percent": against_percent,
             }
         )
-    return data
+    return fields

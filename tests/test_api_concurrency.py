@@ -10,20 +10,14 @@ from rest_framework.test import APIClient
 from proposals.models import Proposal
 from proposals.roles import SECRETARY
 from rulebook.models import RuleVersion
-from tests import api_data
+from tests import worlds
+from tests.factories import token_for, user
 
 BOOK = "/api/rulebooks/party/"
 
 
-def carried(data, reference, threshold):
-    return api_data.proposal(
-        data.book,
-        reference,
-        state="carried",
-        rule="c4-nominations",
-        text=api_data.nomination_text(threshold),
-        parameters={"mp_threshold": threshold},
-    )
+def carried(party, reference, threshold):
+    return worlds.party_threshold(party, reference, threshold, carried=True)
 
 
 def race(token: str, urls: list[str]) -> list[int]:
@@ -51,15 +45,15 @@ def race(token: str, urls: list[str]) -> list[int]:
 
 @pytest.mark.postgres
 def test_two_proposals_adopted_at_once_on_one_rule_one_wins_one_is_stale(transactional_db):
-    data = api_data.build()
-    first, second = carried(data, "2026/1a", 12), carried(data, "2026/1b", 25)
-    token = api_data.token_for(api_data.user("secretary", SECRETARY))
-    versions = RuleVersion.objects.filter(rule=data.nominations).count()
+    party = worlds.party()  # committed: the threads read it on their own connections
+    first, second = carried(party, "2026/1a", 12), carried(party, "2026/1b", 25)
+    token = token_for(user("secretary", SECRETARY))
+    versions = RuleVersion.objects.filter(rule=party.nominations).count()
     urls = [f"{BOOK}proposals/{p.pk}/adopt/" for p in (first, second)]
 
     assert race(token, urls) == [200, 409]
 
-    assert RuleVersion.objects.filter(rule=data.nominations).count() == versions + 1
+    assert RuleVersion.objects.filter(rule=party.nominations).count() == versions + 1
     statuses = sorted(
         Proposal.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)
     )
@@ -68,9 +62,9 @@ def test_two_proposals_adopted_at_once_on_one_rule_one_wins_one_is_stale(transac
 
 @pytest.mark.postgres
 def test_one_proposal_adopted_twice_at_once_is_applied_once(transactional_db):
-    data = api_data.build()
-    proposal = carried(data, "2026/2", 12)
-    token = api_data.token_for(api_data.user("secretary", SECRETARY))
+    party = worlds.party()  # committed: the threads read it on their own connections
+    proposal = carried(party, "2026/2", 12)
+    token = token_for(user("secretary", SECRETARY))
     versions = RuleVersion.objects.count()
     url = f"{BOOK}proposals/{proposal.pk}/adopt/"
 

@@ -12,16 +12,17 @@ from rest_framework.test import APIClient
 
 from proposals.roles import DRAFTER, SECRETARY
 from rulebook.models import RuleVersion
-from tests import api_data
+from tests import worlds
+from tests.factories import CARD_60_40, token_for, user
 
 BOOK = "/api/rulebooks/party/"
 RULE = BOOK + "rules/c4-nominations/"
-TEXT_20 = api_data.nomination_text(20)
+TEXT_20 = worlds.nomination_text(20)
 
 
 def client_for(person):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {api_data.token_for(person)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(person)}")
     return client
 
 
@@ -46,10 +47,9 @@ def draft(drafter, reference, text, **amendment):
     return created
 
 
-def test_a_rule_change_from_draft_to_adoption_with_a_stale_rival(db):
-    api_data.build()
-    drafter = client_for(api_data.user("drafter", DRAFTER))
-    secretary = client_for(api_data.user("secretary", SECRETARY))
+def test_a_rule_change_from_draft_to_adoption_with_a_stale_rival(party):
+    drafter = client_for(user("drafter", DRAFTER))
+    secretary = client_for(user("secretary", SECRETARY))
     public = APIClient()
 
     a = draft(
@@ -103,7 +103,7 @@ def test_a_rule_change_from_draft_to_adoption_with_a_stale_rival(db):
             "held_on": "2026-09-20",
             "stage": "decision",
             "method": "card_vote",
-            "sections": api_data.CARD_60_40,
+            "sections": CARD_60_40,
             "declared_result": "carried",
         }
         assert call(secretary, "post", url + "votes/", decision, 201)["result"] == "carried"
@@ -205,10 +205,9 @@ def test_a_rule_change_from_draft_to_adoption_with_a_stale_rival(db):
 
 
 @pytest.mark.parametrize("reference", ["2026/X"])
-def test_a_withdrawn_proposal_can_no_longer_be_voted_on(db, reference):
-    api_data.build()
-    drafter = client_for(api_data.user("drafter", DRAFTER))
-    secretary = client_for(api_data.user("secretary", SECRETARY))
+def test_a_withdrawn_proposal_can_no_longer_be_voted_on(party, reference):
+    drafter = client_for(user("drafter", DRAFTER))
+    secretary = client_for(user("secretary", SECRETARY))
     created = draft(drafter, reference, TEXT_20.replace("20 per", "25 per"))
     url = f"{BOOK}proposals/{created['id']}/"
     call(drafter, "post", url + "submit/")

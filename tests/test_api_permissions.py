@@ -5,7 +5,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from proposals.roles import DRAFTER, SECRETARY
-from tests import api_data
+from tests import worlds
+from tests.factories import token_for, user
 
 PROPOSALS = "/api/rulebooks/party/proposals/"
 CREATED, OK, DENIED, UNAUTHENTICATED, NOT_ALLOWED = 201, 200, 403, 401, 405
@@ -60,18 +61,18 @@ ROLES = ["anonymous", "member", "drafter", "secretary", "superuser"]
 
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
 @pytest.mark.parametrize("role", ROLES)
-def test_write_permissions(db, role, endpoint):
-    data = api_data.build()
+def test_write_permissions(party, role, endpoint):
     method, state, action, body = ENDPOINTS[endpoint]
     if state is None:
         url = PROPOSALS
     else:
-        url = f"{PROPOSALS}{api_data.proposal(data.book, '2026/9', state=state).pk}/{action}"
+        proposal = worlds.party_proposal(party, "2026/9", stage=state)
+        url = f"{PROPOSALS}{proposal.pk}/{action}"
     client = APIClient()
     if role != "anonymous":
         groups = {"drafter": [DRAFTER], "secretary": [SECRETARY]}.get(role, [])
-        person = api_data.user(role, *groups, superuser=role == "superuser")
-        client.credentials(HTTP_AUTHORIZATION=f"Token {api_data.token_for(person)}")
+        person = user(role, *groups, superuser=role == "superuser")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(person)}")
     response = getattr(client, method)(url, body, format="json")
     assert response.status_code == expected(role, endpoint), response.content
     assert isinstance(response.json(), dict)
@@ -80,15 +81,14 @@ def test_write_permissions(db, role, endpoint):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_everyone_may_read(db, role):
-    data = api_data.build()
+def test_everyone_may_read(party, role):
     client = APIClient()
     if role != "anonymous":
-        person = api_data.user(role, superuser=role == "superuser")
+        person = user(role, superuser=role == "superuser")
         client.force_authenticate(person)
     for url in (
         PROPOSALS,
-        f"{PROPOSALS}{data.adopted.pk}/",
-        f"{PROPOSALS}{data.adopted.pk}/votes/",
+        f"{PROPOSALS}{party.adopted.pk}/",
+        f"{PROPOSALS}{party.adopted.pk}/votes/",
     ):
         assert client.get(url).status_code == 200

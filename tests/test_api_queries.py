@@ -6,14 +6,14 @@ import datetime
 import pytest
 from rest_framework.test import APIClient
 
-from proposals.services import vote_record
-from rulebook.services import version_create
-from tests import api_data
+from tests import worlds
+from tests.factories import add_version, recommend, roll_call
+from tests.worlds import built_once
 
 BOOK = "/api/rulebooks/party/"
 RULE = BOOK + "rules/c4-nominations/"
 
-# path (with {busy}: a submitted proposal with votes) → queries, whatever the data
+# path (with {busy}: a submitted proposal with votes) → queries, whatever the party
 QUERIES = {
     "/api/rulebooks/": 2,  # count, page
     BOOK: 1,
@@ -36,36 +36,41 @@ QUERIES = {
 }
 
 
-def busy_proposal(data, votes: int):
-    """A submitted proposal with `votes` NEC roll calls."""
-    proposal = api_data.proposal(data.book, "2026/busy", state="submitted")
+def busy_world(size: str):
+    """The party's world, as it is or grown, with a submitted proposal with NEC roll calls: one
+    on the small world, six on the larger one, where the nomination rule has more versions."""
+    party = worlds.party()
+    votes = 1
+    if size == "larger":
+        votes = 6
+        worlds.grow_party(party, 6)
+        for year in range(2031, 2037):  # more versions of the rule the tests read, some pending
+            add_version(
+                party.nominations,
+                datetime.date(year, 1, 1),
+                worlds.nomination_text(year - 2010),
+                number="4.II.2.B.i",
+                parameters={"mp_threshold": year - 2010},
+            )
+    party.busy = worlds.party_proposal(party, "2026/busy", submitted=True)
     for day in range(votes):
-        vote_record(
-            proposal=proposal,
-            body="nec",
+        recommend(
+            party.busy,
             held_on=datetime.date(2026, 6, 1) + datetime.timedelta(days=day),
-            stage="recommendation",
-            method="roll_call",
-            roll_call=[{"member": name, "choice": "for"} for name in api_data.NEC],
+            entries=roll_call(worlds.PARTY_NEC, ["for"] * 5),
         )
-    return proposal
+    return party
 
 
-@pytest.fixture(params=["small", "larger"])
-def busy(request, db):
-    data = api_data.build()
-    if request.param == "small":
-        return busy_proposal(data, votes=1)
-    api_data.grow(data, 6)
-    for year in range(2031, 2037):  # more versions of the rule the tests read, some pending
-        version_create(
-            rule=data.nominations,
-            effective_from=datetime.date(year, 1, 1),
-            number="4.II.2.B.i",
-            text=api_data.nomination_text(year - 2010),
-            parameters={"mp_threshold": year - 2010},
-        )
-    return busy_proposal(data, votes=6)
+@pytest.fixture(scope="module", params=["small", "larger"])
+def sized_world(request, django_db_setup, django_db_blocker):
+    with built_once(django_db_blocker, busy_world, request.param) as world:
+        yield world
+
+
+@pytest.fixture
+def busy(db, sized_world):
+    return sized_world.busy
 
 
 @pytest.mark.parametrize("path", list(QUERIES))
@@ -77,12 +82,11 @@ def test_queries_do_not_grow_with_the_data(busy, path, django_assert_num_queries
     assert response.status_code == 200, response.content
 
 
-def test_each_listing_really_holds_more_rows_on_the_larger_data(db):
-    data = api_data.build()
-    api_data.grow(data, 6)
+@pytest.mark.parametrize("sized_world", ["larger"], indirect=True)
+def test_each_listing_really_holds_more_rows_on_the_larger_data(busy):
     client = APIClient()
     assert client.get(BOOK + "rules/").json()["count"] == 4 + 6
     assert client.get(BOOK + "parameters/").json()["count"] == 1 + 6
-    assert client.get(BOOK + "proposals/").json()["count"] == 2 + 6
+    assert client.get(BOOK + "proposals/").json()["count"] == 2 + 6 + 1  # and the busy one
     nec = client.get(BOOK + "bodies/nec/", {"on": "2020-01-01"}).json()
     assert len(nec["members"]) == 5 + 6

@@ -7,15 +7,11 @@ import pytest
 from rest_framework.test import APIClient
 
 from rulebook.services import version_create
-from tests import api_data
+from tests import worlds
+from tests.factories import token_for, user
 
 BOOK = "/api/rulebooks/party/"
 RULE = BOOK + "rules/c4-nominations/"
-
-
-@pytest.fixture
-def data(db):
-    return api_data.build()
 
 
 @pytest.fixture
@@ -29,7 +25,7 @@ def get(api, url, status=200, **params):
     return response.json() if response.content else None
 
 
-def test_rule_books_are_listed_with_links_to_everything_in_them(api, data):
+def test_rule_books_are_listed_with_links_to_everything_in_them(api, party):
     listing = get(api, "/api/rulebooks/")
     assert listing["count"] == 1
     book = listing["results"][0]
@@ -39,13 +35,13 @@ def test_rule_books_are_listed_with_links_to_everything_in_them(api, data):
     assert get(api, BOOK)["title"] == "Party Rule Book"
 
 
-def test_an_unknown_rule_book_is_a_json_404(api, data):
+def test_an_unknown_rule_book_is_a_json_404(api, party):
     assert "detail" in get(api, "/api/rulebooks/nope/", 404)
     assert "detail" in get(api, "/api/rulebooks/nope/rules/", 404)
     assert "detail" in get(api, "/api/rulebooks/nope/changes/", 404, **{"from": "2016-01-01"})
 
 
-def test_the_rules_on_a_date_are_in_document_order_with_the_version_then_in_force(api, data):
+def test_the_rules_on_a_date_are_in_document_order_with_the_version_then_in_force(api, party):
     rules = get(api, BOOK + "rules/", at="2017-01-01")["results"]
     assert [r["key"] for r in rules] == ["ch4", "c4-nominations", "c4-banners", "ch5", "c5-trigger"]
     nominations = rules[1]
@@ -57,21 +53,21 @@ def test_the_rules_on_a_date_are_in_document_order_with_the_version_then_in_forc
     assert "c4-banners" not in [r["key"] for r in later], "repealed in 2019"
 
 
-def test_the_rules_default_to_today(api, data):
+def test_the_rules_default_to_today(api, party):
     rules = get(api, BOOK + "rules/")["results"]
     assert rules[1]["version"]["parameters"] == {"mp_threshold": 20}
 
 
 @pytest.mark.parametrize("value", ["yesterday", "2021-02-30", "2021-13-01", "0"])
-def test_a_bad_date_is_a_400_naming_the_parameter(api, data, value):
+def test_a_bad_date_is_a_400_naming_the_parameter(api, party, value):
     for url in (BOOK + "rules/", RULE, RULE + "blame/"):
         assert list(get(api, url, 400, at=value)) == ["at"]
     assert list(get(api, BOOK + "changes/", 400, **{"from": value})) == ["from"]
     assert list(get(api, BOOK + "bodies/nec/", 400, on=value)) == ["on"]
 
 
-def test_the_rules_are_paginated(api, data):
-    api_data.grow(data, 3)
+def test_the_rules_are_paginated(api, party):
+    worlds.grow_party(party, 3)
     first = get(api, BOOK + "rules/", at="2023-01-01")
     assert first["count"] == 7
     assert first["next"] is None
@@ -79,7 +75,7 @@ def test_the_rules_are_paginated(api, data):
     assert "detail" in get(api, BOOK + "rules/", 404, page="x")
 
 
-def test_a_rule_has_its_parent_children_version_in_force_and_every_number_it_had(api, data):
+def test_a_rule_has_its_parent_children_version_in_force_and_every_number_it_had(api, party):
     rule = get(api, RULE, at="2018-01-01")
     assert rule["parent"] == "ch4"
     assert rule["children"] == []
@@ -97,20 +93,20 @@ def test_a_rule_has_its_parent_children_version_in_force_and_every_number_it_had
     assert get(api, RULE, at="2000-01-01")["current"] is None
 
 
-def test_a_rule_says_which_proposal_produced_its_current_version(api, data):
+def test_a_rule_says_which_proposal_produced_its_current_version(api, party):
     produced = get(api, RULE)["current"]["produced_by"]
     assert produced["reference"] == "2021/1"
-    assert produced["proposal"] == data.adopted.pk
-    assert produced["url"].endswith(f"/api/rulebooks/party/proposals/{data.adopted.pk}/")
+    assert produced["proposal"] == party.adopted.pk
+    assert produced["url"].endswith(f"/api/rulebooks/party/proposals/{party.adopted.pk}/")
 
 
-def test_unknown_rules_and_versions_are_404(api, data):
+def test_unknown_rules_and_versions_are_404(api, party):
     assert "detail" in get(api, BOOK + "rules/nope/", 404)
     assert "detail" in get(api, BOOK + "rules/nope/versions/", 404)
     assert "detail" in get(api, RULE + "versions/9/", 404)
 
 
-def test_versions_are_listed_oldest_first_and_filter_by_date(api, data):
+def test_versions_are_listed_oldest_first_and_filter_by_date(api, party):
     versions = get(api, RULE + "versions/")["results"]
     assert [(v["version"], v["until"]) for v in versions] == [
         (1, "2017-09-27"),
@@ -134,9 +130,9 @@ def test_versions_are_listed_oldest_first_and_filter_by_date(api, data):
 
 
 @pytest.mark.parametrize("method", ["put", "patch", "delete", "post"])
-def test_versions_are_read_only_even_for_a_superuser(api, data, method):
-    admin = api_data.user("root", superuser=True)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {api_data.token_for(admin)}")
+def test_versions_are_read_only_even_for_a_superuser(api, party, method):
+    admin = user("root", superuser=True)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_for(admin)}")
     for url in (RULE + "versions/2/", RULE + "versions/"):
         response = getattr(api, method)(url, {"text": "rewritten"}, format="json")
         assert response.status_code == 405
@@ -144,7 +140,7 @@ def test_versions_are_read_only_even_for_a_superuser(api, data, method):
     assert APIClient().put(RULE + "versions/2/", {"text": "x"}, format="json").status_code == 405
 
 
-def test_a_version_answers_if_none_match_with_304(api, data):
+def test_a_version_answers_if_none_match_with_304(api, party):
     first = api.get(RULE + "versions/2/")
     etag = first["ETag"]
     assert etag and first.json()["version"] == 2
@@ -154,7 +150,7 @@ def test_a_version_answers_if_none_match_with_304(api, data):
     assert api.get(RULE + "versions/1/", HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
-def test_a_diff_gives_operations_html_stats_and_a_unified_diff(api, data):
+def test_a_diff_gives_operations_html_stats_and_a_unified_diff(api, party):
     diff = get(api, RULE + "diff/", **{"from": 1, "to": 3})
     assert diff["from_version"]["version"] == 1
     assert diff["to_version"]["number"] == "4.II.2.B.i"
@@ -167,7 +163,7 @@ def test_a_diff_gives_operations_html_stats_and_a_unified_diff(api, data):
     assert {"op": "insert", "text": "15"} in backwards["ops"]
 
 
-def test_a_diff_is_immutable_and_answers_304(api, data):
+def test_a_diff_is_immutable_and_answers_304(api, party):
     first = api.get(RULE + "diff/", {"from": 1, "to": 2})
     assert first.status_code == 200
     assert "max-age" in first["Cache-Control"]
@@ -176,7 +172,7 @@ def test_a_diff_is_immutable_and_answers_304(api, data):
     assert api.get(RULE + "diff/", {"from": 1, "to": 3}).get("ETag") != first["ETag"]
 
 
-def test_a_diff_needs_two_existing_versions(api, data):
+def test_a_diff_needs_two_existing_versions(api, party):
     assert list(get(api, RULE + "diff/", 400, to=2)) == ["from"]
     assert list(get(api, RULE + "diff/", 400, **{"from": "one", "to": 2})) == ["from"]
     assert list(get(api, RULE + "diff/", 400, **{"from": 0, "to": 2})) == ["from"]
@@ -184,11 +180,11 @@ def test_a_diff_needs_two_existing_versions(api, data):
     assert "detail" in get(api, BOOK + "rules/nope/diff/", 404, **{"from": 1, "to": 2})
 
 
-def test_blame_attributes_each_passage_to_the_version_and_proposal_behind_it(api, data):
+def test_blame_attributes_each_passage_to_the_version_and_proposal_behind_it(api, party):
     blame = get(api, RULE + "blame/")
     assert blame["version"]["version"] == 3
     passages = blame["passages"]
-    assert "".join(p["text"] for p in passages) == api_data.nomination_text(20)
+    assert "".join(p["text"] for p in passages) == worlds.nomination_text(20)
     twenty = next(p for p in passages if p["text"] == "20")
     assert twenty["version"] == 3
     assert twenty["produced_by"]["reference"] == "2021/1"
@@ -197,9 +193,9 @@ def test_blame_attributes_each_passage_to_the_version_and_proposal_behind_it(api
     assert before["version"] is None and before["passages"] == []
 
 
-def test_changes_between_two_dates_list_added_repealed_changed_and_renumbered_rules(api, data):
+def test_changes_between_two_dates_list_added_repealed_changed_and_renumbered_rules(api, party):
     version_create(
-        rule=data.trigger,
+        rule=party.trigger,
         effective_from=datetime.date(2018, 1, 1),
         number="5.I.2",
         text="A trigger ballot needs one third of branches.",
@@ -219,13 +215,13 @@ def test_changes_between_two_dates_list_added_repealed_changed_and_renumbered_ru
     assert {c["kind"] for c in added["changes"]} == {"added"}
 
 
-def test_changes_need_a_start_not_after_the_end(api, data):
+def test_changes_need_a_start_not_after_the_end(api, party):
     assert list(get(api, BOOK + "changes/", 400)) == ["from"]
     reversed_dates = {"from": "2020-01-01", "to": "2019-01-01"}
     assert list(get(api, BOOK + "changes/", 400, **reversed_dates)) == ["to"]
 
 
-def test_parameters_have_their_timelines(api, data):
+def test_parameters_have_their_timelines(api, party):
     listing = get(api, BOOK + "parameters/")["results"]
     assert [p["key"] for p in listing] == ["mp_threshold"]
     timeline = get(api, BOOK + "parameters/mp_threshold/")["timeline"]
@@ -239,7 +235,7 @@ def test_parameters_have_their_timelines(api, data):
     assert get(api, BOOK + "parameters/", unit="members")["count"] == 0
 
 
-def test_a_citation_in_any_numbering_resolves_to_the_rule(api, data):
+def test_a_citation_in_any_numbering_resolves_to_the_rule(api, party):
     old = get(api, BOOK + "cite/", ref="4.II.2.B")
     assert old["rule"] == "c4-nominations"
     assert old["url"].endswith("/api/rulebooks/party/rules/c4-nominations/")
@@ -250,7 +246,7 @@ def test_a_citation_in_any_numbering_resolves_to_the_rule(api, data):
     assert list(get(api, BOOK + "cite/", 400)) == ["ref"]
 
 
-def test_bodies_list_their_members_on_a_date(api, data):
+def test_bodies_list_their_members_on_a_date(api, party):
     bodies = get(api, BOOK + "bodies/")["results"]
     assert [b["slug"] for b in bodies] == ["conference", "nec"]
     assert bodies[0]["decides"] is True
@@ -267,7 +263,7 @@ def test_bodies_list_their_members_on_a_date(api, data):
     assert "detail" in get(api, BOOK + "bodies/nope/", 404)
 
 
-def test_unknown_api_addresses_are_json_404s_and_a_missing_slash_redirects(api, data):
+def test_unknown_api_addresses_are_json_404s_and_a_missing_slash_redirects(api, party):
     assert "detail" in get(api, "/api/nothing/here/", 404)
     redirect = api.get("/api/rulebooks/party/rules", {"at": "2020-01-01"})
     assert redirect.status_code == 301
@@ -276,7 +272,7 @@ def test_unknown_api_addresses_are_json_404s_and_a_missing_slash_redirects(api, 
     assert posted.status_code == 404 and "slash" in posted.json()["detail"]
 
 
-def test_expensive_endpoints_are_rate_limited_per_client(api, data, settings):
+def test_expensive_endpoints_are_rate_limited_per_client(api, party, settings):
     from django.core.cache import cache
 
     cache.clear()
@@ -295,9 +291,9 @@ def test_expensive_endpoints_are_rate_limited_per_client(api, data, settings):
     cache.clear()
 
 
-def test_options_and_head_answer_everywhere_without_a_server_error(api, data):
-    api.force_authenticate(api_data.user("root", superuser=True))
-    proposal = f"{BOOK}proposals/{data.draft.pk}/"
+def test_options_and_head_answer_everywhere_without_a_server_error(api, party):
+    api.force_authenticate(user("root", superuser=True))
+    proposal = f"{BOOK}proposals/{party.draft.pk}/"
     urls = [
         "/api/rulebooks/",
         BOOK,

@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
-from tests import api_data
+from tests.factories import token_for, user
 
 CHECKS = [
     not_a_server_error,
@@ -58,15 +58,14 @@ def in_test_transaction():
 
 
 @pytest.fixture
-def seeded(db, settings, in_test_transaction):
+def seeded(party, settings, in_test_transaction):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"expensive": "100000/minute"},
     }
     cache.clear()
-    data = api_data.build()
-    data.token = api_data.token_for(api_data.user("root", superuser=True))
-    return data
+    party.token = token_for(user("root", superuser=True))
+    return party
 
 
 def pick(value, choices: list, *, keep: bool = True):
@@ -75,13 +74,13 @@ def pick(value, choices: list, *, keep: bool = True):
     return choices[index] if index < len(choices) else value
 
 
-def aim_at_real_records(case, data) -> None:
+def aim_at_real_records(case, party) -> None:
     parameters = dict(case.path_parameters or {})
     rule_keys = ["c4-nominations", "ch4", "c4-banners"]
     real = {
         "key": ["mp_threshold"] if "/parameters/" in case.path else rule_keys,
         "seq": [1, 2, 3],
-        "id": [data.draft.pk, data.adopted.pk],
+        "id": [party.draft.pk, party.adopted.pk],
         "body": ["nec", "conference"],
     }
     for name, choices in real.items():

@@ -6,32 +6,34 @@ Each answer is checked; every refusal is a 4xx JSON body naming the field and th
 import pytest
 from rest_framework.test import APIClient
 
-from proposals.models import Proposal
+from proposals.models import Proposal, Vote
 from proposals.roles import DRAFTER, SECRETARY
-from tests import api_data
+from rulebook.models import AuditEntry, RuleVersion
+from tests.factories import CARD_60_40, token_for, user
+from tests.worlds import nomination_text
 
 PROPOSALS = "/api/rulebooks/party/proposals/"
 
 
-@pytest.fixture
-def data(db):
-    return api_data.build()
-
-
 def client_for(person) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {api_data.token_for(person)}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_for(person)}")
     return client
 
 
 @pytest.fixture
-def drafter(data):
-    return client_for(api_data.user("drafter", DRAFTER))
+def drafter(party):
+    return client_for(user("drafter", DRAFTER))
 
 
 @pytest.fixture
-def secretary(data):
-    return client_for(api_data.user("secretary", SECRETARY))
+def secretary(party):
+    return client_for(user("secretary", SECRETARY))
+
+
+def audited(action: str, proposal_id: int) -> AuditEntry:
+    """The one audit entry of `action` on the proposal."""
+    return AuditEntry.objects.get(action=action, data__proposal=proposal_id)
 
 
 def post(client, url, body=None, status=200):
@@ -57,7 +59,7 @@ def test_a_drafter_creates_a_proposal_with_each_kind_of_amendment(drafter):
             {
                 "kind": "amend",
                 "rule": "c4-nominations",
-                "text": api_data.nomination_text(5),
+                "text": nomination_text(5),
                 "parameters": {"mp_threshold": 5},
             },
             {
@@ -83,7 +85,16 @@ def test_a_drafter_creates_a_proposal_with_each_kind_of_amendment(drafter):
     assert insert["after"] == "c4-nominations"
     assert repeal["diff"]["stats"]["words_added"] == 0
     assert renumber["number"] == "6"
-    assert Proposal.objects.get(pk=created["id"]).created_by.username == "drafter"
+    saved = Proposal.objects.get(pk=created["id"])
+    assert (saved.status, saved.created_by.username) == ("draft", "drafter")
+    assert [a.kind for a in saved.amendments.order_by("order")] == [
+        "amend",
+        "insert",
+        "repeal",
+        "renumber",
+    ]
+    entry = audited("proposal.create", saved.pk)
+    assert (entry.actor.username, entry.data["amendments"]) == ("drafter", 4)
 
 
 def test_every_problem_with_the_amendments_is_named_by_its_path(drafter):
@@ -105,6 +116,8 @@ def test_every_problem_with_the_amendments_is_named_by_its_path(drafter):
     assert "amendments[0].rule" in errors
     assert errors["amendments[1].text"] == ["Required for an insert amendment."]
     assert all(isinstance(m, list) and m for m in errors.values())
+    assert not Proposal.objects.filter(reference="2026/7").exists()
+    assert not AuditEntry.objects.filter(action="proposal.create", actor__username="drafter")
 
 
 @pytest.mark.parametrize(
@@ -136,8 +149,8 @@ def test_a_body_that_is_not_a_json_object_is_a_400(drafter):
     assert response.status_code == 415 and "detail" in response.json()
 
 
-def test_a_draft_is_edited_with_patch_and_replaced_with_put(drafter, data):
-    url = f"{PROPOSALS}{data.draft.pk}/"
+def test_a_draft_is_edited_with_patch_and_replaced_with_put(drafter, party):
+    url = f"{PROPOSALS}{party.draft.pk}/"
     patched = drafter.patch(url, {"title": "One quarter"}, format="json")
     assert patched.status_code == 200, patched.content
     assert patched.json()["title"] == "One quarter"
@@ -156,32 +169,44 @@ def test_a_draft_is_edited_with_patch_and_replaced_with_put(drafter, data):
     incomplete = drafter.put(url, {"title": "x"}, format="json")
     assert incomplete.status_code == 400
     assert {"reference", "proposer"} <= set(incomplete.json())
+    saved = Proposal.objects.get(pk=party.draft.pk)
+    assert (saved.title, saved.rationale) == ("Four kinds of change", "Because.")
+    assert [a.text for a in saved.amendments.all()] == ["Half of branches."]
+    assert AuditEntry.objects.filter(action="proposal.update", data__proposal=saved.pk).count() == 2
 
 
-def test_only_a_draft_can_be_edited_or_submitted(drafter, data):
-    url = f"{PROPOSALS}{data.adopted.pk}/"
+def test_only_a_draft_can_be_edited_or_submitted(drafter, party):
+    url = f"{PROPOSALS}{party.adopted.pk}/"
     refused = drafter.patch(url, {"title": "Changed"}, format="json")
     assert refused.status_code == 409
     assert "only a draft" in refused.json()["status"][0]
     assert "status" in post(drafter, url + "submit/", status=409)
+    saved = Proposal.objects.get(pk=party.adopted.pk)
+    assert (saved.title, saved.status) == ("Proposal 2021/1", "adopted")
 
 
-def test_submitting_and_withdrawing(drafter, data):
-    url = f"{PROPOSALS}{data.draft.pk}/"
+def test_submitting_and_withdrawing(drafter, party):
+    url = f"{PROPOSALS}{party.draft.pk}/"
     submitted = post(drafter, url + "submit/")
     assert submitted["status"] == "submitted"
     assert submitted["submitted_on"]
+    assert Proposal.objects.get(pk=party.draft.pk).status == "submitted"
+    assert audited("proposal.submit", party.draft.pk).actor.username == "drafter"
     assert post(drafter, url + "withdraw/")["status"] == "withdrawn"
     assert "status" in post(drafter, url + "withdraw/", status=409)
+    assert Proposal.objects.get(pk=party.draft.pk).status == "withdrawn"
+    assert audited("proposal.withdrawn", party.draft.pk).data["previous"] == "submitted"
 
 
 def test_a_proposal_without_amendments_cannot_be_submitted(drafter):
     created = post(drafter, PROPOSALS, new_proposal(), 201)
     errors = post(drafter, f"{PROPOSALS}{created['id']}/submit/", status=400)
     assert "amendments" in errors
+    assert Proposal.objects.get(pk=created["id"]).status == "draft"
+    assert not AuditEntry.objects.filter(action="proposal.submit", data__proposal=created["id"])
 
 
-def test_unknown_proposals_are_404_for_every_action(drafter, secretary, data):
+def test_unknown_proposals_are_404_for_every_action(drafter, secretary, party):
     for action in ("submit/", "withdraw/", "rebase/"):
         assert "detail" in post(drafter, f"{PROPOSALS}999999/{action}", status=404)
     adopt = {"effective_from": "2027-01-01"}
@@ -191,9 +216,9 @@ def test_unknown_proposals_are_404_for_every_action(drafter, secretary, data):
 
 
 @pytest.fixture
-def submitted(drafter, data):
-    post(drafter, f"{PROPOSALS}{data.draft.pk}/submit/")
-    return f"{PROPOSALS}{data.draft.pk}/"
+def submitted(drafter, party):
+    post(drafter, f"{PROPOSALS}{party.draft.pk}/submit/")
+    return f"{PROPOSALS}{party.draft.pk}/"
 
 
 def vote(**fields):
@@ -209,6 +234,15 @@ def test_a_show_of_hands_is_recorded_with_its_computed_result(secretary, submitt
     assert post(secretary, submitted + "votes/", two_thirds, 201)["result"] == "lost"
     listed = secretary.get(submitted + "votes/").json()
     assert listed["count"] == 2
+    saved = Vote.objects.get(pk=recorded["id"])
+    assert (saved.body.slug, saved.votes_for, saved.votes_against, saved.abstentions) == (
+        "nec",
+        22,
+        12,
+        1,
+    )
+    entry = AuditEntry.objects.get(action="vote.record", data__vote=saved.pk)
+    assert (entry.actor.username, entry.data["result"]) == ("secretary", "carried")
 
 
 def test_a_roll_call_records_each_members_choice(secretary, submitted):
@@ -223,6 +257,12 @@ def test_a_roll_call_records_each_members_choice(secretary, submitted):
     assert (recorded["votes_for"], recorded["votes_against"], recorded["abstentions"]) == (1, 1, 1)
     assert recorded["result"] == "lost", "a tie is lost"
     assert [e["member"] for e in recorded["roll_call"]] == ["Ada Lovelace", "Jo Cox", "Keir Hardie"]
+    saved = Vote.objects.get(pk=recorded["id"])
+    assert {e.membership.name: e.choice for e in saved.roll_call.all()} == {
+        "Ada Lovelace": "for",
+        "Keir Hardie": "against",
+        "Jo Cox": "abstain",
+    }
 
 
 def test_a_card_vote_decides_the_proposal(secretary, submitted):
@@ -230,7 +270,7 @@ def test_a_card_vote_decides_the_proposal(secretary, submitted):
         body="conference",
         stage="decision",
         method="card_vote",
-        sections=api_data.CARD_60_40,
+        sections=CARD_60_40,
         held_on="2026-09-20",
     )
     recorded = post(secretary, submitted + "votes/", card, 201)
@@ -238,6 +278,12 @@ def test_a_card_vote_decides_the_proposal(secretary, submitted):
     assert [s["name"] for s in recorded["sections"]] == ["CLPs", "Affiliates"]
     assert recorded["sections"][0]["for_percent"] == 60.1
     assert secretary.get(submitted).json()["status"] == "carried"
+    saved = Vote.objects.get(pk=recorded["id"])
+    assert [(s.name, float(s.for_percent)) for s in saved.sections.all()] == [
+        ("CLPs", 60.1),
+        ("Affiliates", 55.0),
+    ]
+    assert saved.proposal.status == "carried"
 
 
 def hands(**fields):
@@ -271,15 +317,17 @@ def roll(member, choice):
 def test_impossible_votes_are_refused_naming_the_field(secretary, submitted, fields, problem):
     errors = post(secretary, submitted + "votes/", vote(**fields), 400)
     assert problem in errors, errors
+    assert not Vote.objects.filter(proposal__reference="2026/1").exists()
+    assert not AuditEntry.objects.filter(action="vote.record", actor__username="secretary")
 
 
-def test_votes_on_a_draft_are_refused(secretary, data):
+def test_votes_on_a_draft_are_refused(secretary, party):
     show = vote(method="show_of_hands", votes_for=1, votes_against=0)
-    assert "status" in post(secretary, f"{PROPOSALS}{data.draft.pk}/votes/", show, 409)
+    assert "status" in post(secretary, f"{PROPOSALS}{party.draft.pk}/votes/", show, 409)
 
 
-def test_votes_filter_by_body_stage_and_date(secretary, data):
-    url = f"{PROPOSALS}{data.adopted.pk}/votes/"
+def test_votes_filter_by_body_stage_and_date(secretary, party):
+    url = f"{PROPOSALS}{party.adopted.pk}/votes/"
 
     def held(**params):
         return [v["body"] for v in secretary.get(url, params).json()["results"]]
@@ -292,7 +340,7 @@ def test_votes_filter_by_body_stage_and_date(secretary, data):
     assert secretary.get(url, {"stage": "vote"}).status_code == 400
 
 
-def test_proposals_filter_by_status_year_proposer_and_rule(data):
+def test_proposals_filter_by_status_year_proposer_and_rule(party):
     api = APIClient()
 
     def references(**params):
@@ -308,19 +356,22 @@ def test_proposals_filter_by_status_year_proposer_and_rule(data):
     assert bad.status_code == 400 and {"status", "year"} <= set(bad.json())
 
 
-def test_adoption_needs_a_date_and_a_carried_decision(secretary, data, submitted):
+def test_adoption_needs_a_date_and_a_carried_decision(secretary, party, submitted):
     url = submitted + "adopt/"
     assert list(post(secretary, url, {}, 400)) == ["effective_from"]
     assert list(post(secretary, url, {"effective_from": "27/09/2026"}, 400)) == ["effective_from"]
     refused = post(secretary, url, {"effective_from": "2026-09-27"}, 409)
     assert "only a carried proposal" in refused["status"][0]
+    assert Proposal.objects.get(pk=party.draft.pk).status == "submitted"
+    assert party.trigger.versions.count() == 1
+    assert not AuditEntry.objects.filter(action="proposal.adopt", data__proposal=party.draft.pk)
 
 
-def test_a_superuser_adopts_without_a_vote_given_a_note(data):
-    root = client_for(api_data.user("root", superuser=True))
+def test_a_superuser_adopts_without_a_vote_given_a_note(party):
+    root = client_for(user("root", superuser=True))
     adopted = post(
         root,
-        f"{PROPOSALS}{data.draft.pk}/adopt/",
+        f"{PROPOSALS}{party.draft.pk}/adopt/",
         {"effective_from": "2027-01-01", "note": "Consolidation of the 2026 text."},
     )
     assert adopted["proposal"]["status"] == "adopted"
@@ -332,21 +383,33 @@ def test_a_superuser_adopts_without_a_vote_given_a_note(data):
         "2027-01-01",
     )
     assert version["text"] == "One quarter of branches."
+    saved = RuleVersion.objects.get(rule=party.trigger, seq=2)
+    assert (saved.text, saved.effective_from.isoformat(), saved.amendment.proposal_id) == (
+        "One quarter of branches.",
+        "2027-01-01",
+        party.draft.pk,
+    )
+    assert Proposal.objects.get(pk=party.draft.pk).status == "adopted"
+    entry = audited("proposal.adopt", party.draft.pk)
+    assert (entry.actor.username, entry.data["note"]) == ("root", "Consolidation of the 2026 text.")
+    assert entry.data["versions"] == [saved.pk]
 
 
-def test_rebasing_a_proposal_with_nothing_stale_changes_nothing(drafter, data):
-    rebased = post(drafter, f"{PROPOSALS}{data.draft.pk}/rebase/")
+def test_rebasing_a_proposal_with_nothing_stale_changes_nothing(drafter, party):
+    rebased = post(drafter, f"{PROPOSALS}{party.draft.pk}/rebase/")
     [amendment] = rebased["amendments"]
     assert amendment["outcome"] == "unchanged"
     assert (amendment["conflict"], amendment["base_version"]) == (False, 1)
+    saved = party.draft.amendments.get()
+    assert (saved.base_version.seq, saved.text) == (1, "One quarter of branches.")
 
 
-def test_a_token_is_made_by_the_management_command(data):
+def test_a_token_is_made_by_the_management_command(party):
     from io import StringIO
 
     from django.core.management import call_command
 
-    person = api_data.user("cli", DRAFTER)
+    person = user("cli", DRAFTER)
     out = StringIO()
     call_command("drf_create_token", "cli", stdout=out)
     key = out.getvalue().split()[2]
@@ -356,13 +419,13 @@ def test_a_token_is_made_by_the_management_command(data):
     assert person.auth_token.key == key
 
 
-def test_a_session_login_can_write_too(data):
+def test_a_session_login_can_write_too(party):
     client = APIClient(enforce_csrf_checks=False)
-    client.force_login(api_data.user("session", DRAFTER))
+    client.force_login(user("session", DRAFTER))
     assert post(client, PROPOSALS, new_proposal(), 201)["status"] == "draft"
 
 
-def test_a_bad_token_is_a_401_even_for_reads(data):
+def test_a_bad_token_is_a_401_even_for_reads(party):
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
     response = client.get(PROPOSALS)

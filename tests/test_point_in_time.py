@@ -16,7 +16,7 @@ D = datetime.date.fromisoformat
 
 
 @pytest.fixture
-def club():
+def standing_orders():
     """A small club's standing orders with a renumbering, a repeal and a future change."""
     book = RulebookFactory(slug="club")
     ch1 = rule_create(rulebook=book, key="ch1")
@@ -42,11 +42,11 @@ def keys(snapshot):
     return [e.rule.key for e in snapshot.entries]
 
 
-def test_rules_not_yet_made_are_absent_and_the_order_is_the_document_order(club):
-    snapshot = rulebook_at(rulebook=club, on=D("2011-01-01"))
+def test_rules_not_yet_made_are_absent_and_the_order_is_the_document_order(standing_orders):
+    snapshot = rulebook_at(rulebook=standing_orders, on=D("2011-01-01"))
     assert keys(snapshot) == ["ch1", "dues", "quorum", "ch2"]
     assert [e.depth for e in snapshot.entries] == [0, 1, 1, 0]
-    assert keys(rulebook_at(rulebook=club, on=D("2014-01-01"))) == [
+    assert keys(rulebook_at(rulebook=standing_orders, on=D("2014-01-01"))) == [
         "ch1",
         "dues",
         "quorum",
@@ -55,44 +55,52 @@ def test_rules_not_yet_made_are_absent_and_the_order_is_the_document_order(club)
     ]
 
 
-def test_each_rule_shows_the_version_in_force_on_the_date(club):
+def test_each_rule_shows_the_version_in_force_on_the_date(standing_orders):
     texts = {
-        e.rule.key: e.version.text for e in rulebook_at(rulebook=club, on=D("2015-05-31")).entries
+        e.rule.key: e.version.text
+        for e in rulebook_at(rulebook=standing_orders, on=D("2015-05-31")).entries
     }
     assert texts["dues"] == "Dues are £5."
     assert texts["quorum"] == "Quorum is 5 members."
-    on_the_day = rulebook_at(rulebook=club, on=D("2015-06-01"))
+    on_the_day = rulebook_at(rulebook=standing_orders, on=D("2015-06-01"))
     assert {e.rule.key: e.version.text for e in on_the_day.entries}["dues"] == "Dues are £10."
 
 
-def test_renumbered_rules_carry_their_number_of_the_time(club):
+def test_renumbered_rules_carry_their_number_of_the_time(standing_orders):
     def numbers(on):
-        return {e.rule.key: e.version.number for e in rulebook_at(rulebook=club, on=on).entries}
+        return {
+            e.rule.key: e.version.number
+            for e in rulebook_at(rulebook=standing_orders, on=on).entries
+        }
 
     assert numbers(D("2011-06-01"))["quorum"] == "1.2"
     assert numbers(D("2012-06-01"))["quorum"] == "1.3"
 
 
-def test_repealed_rules_are_left_out(club):
-    assert "quorum" in keys(rulebook_at(rulebook=club, on=D("2019-12-31")))
-    assert "quorum" not in keys(rulebook_at(rulebook=club, on=D("2020-01-01")))
+def test_repealed_rules_are_left_out(standing_orders):
+    assert "quorum" in keys(rulebook_at(rulebook=standing_orders, on=D("2019-12-31")))
+    assert "quorum" not in keys(rulebook_at(rulebook=standing_orders, on=D("2020-01-01")))
 
 
-def test_adopted_changes_not_yet_in_force_are_reported_as_pending(club):
-    today = rulebook_at(rulebook=club, on=timezone.localdate())
+def test_adopted_changes_not_yet_in_force_are_reported_as_pending(standing_orders):
+    today = rulebook_at(rulebook=standing_orders, on=timezone.localdate())
     assert {e.rule.key: e.version.text for e in today.entries}["dues"] == "Dues are £10."
     assert [(v.rule.key, v.text) for v in today.pending] == [("dues", "Dues are £12.")]
-    later = rulebook_at(rulebook=club, on=timezone.localdate() + datetime.timedelta(days=31))
+    later = rulebook_at(
+        rulebook=standing_orders, on=timezone.localdate() + datetime.timedelta(days=31)
+    )
     assert later.pending == []
     assert {e.rule.key: e.version.text for e in later.entries}["dues"] == "Dues are £12."
 
 
-def test_a_past_date_reports_nothing_pending_that_was_recorded_later(club):
-    assert rulebook_at(rulebook=club, on=D("2014-01-01")).pending == []
+def test_a_past_date_reports_nothing_pending_that_was_recorded_later(standing_orders):
+    assert rulebook_at(rulebook=standing_orders, on=D("2014-01-01")).pending == []
 
 
-def test_in_force_queryset_picks_one_version_per_rule(club):
-    versions = RuleVersion.objects.filter(rule__rulebook=club).in_force(on=D("2016-01-01"))
+def test_in_force_queryset_picks_one_version_per_rule(standing_orders):
+    versions = RuleVersion.objects.filter(rule__rulebook=standing_orders).in_force(
+        on=D("2016-01-01")
+    )
     assert sorted(v.rule.key for v in versions) == ["ch1", "ch2", "dues", "officers", "quorum"]
 
 

@@ -17,8 +17,7 @@ from proposals.services import (
 from rulebook.models import AuditEntry, Rule
 from rulebook.selectors import rulebook_at
 from rulebook.services import rule_create
-from tests.factories import RuleFactory, add_version
-from tests.proposal_factories import amend, carried, draft
+from tests.factories import ProposalFactory, RuleFactory, add_version, amend
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -42,8 +41,10 @@ def texts_on(rulebook, day):
 
 
 def test_adopting_creates_one_version_per_amendment_linked_to_it(rulebook, rules):
-    proposal = carried(
-        rulebook, amend("b-i", B_I.replace("15", "10")), {"kind": "repeal", "rule": "b-ii"}
+    proposal = ProposalFactory(
+        rulebook=rulebook,
+        amendments=[amend("b-i", B_I.replace("15", "10")), {"kind": "repeal", "rule": "b-ii"}],
+        carried=True,
     )
     versions = proposal_adopt(proposal=proposal, effective_from=EFFECTIVE)
     proposal.refresh_from_db()
@@ -53,21 +54,26 @@ def test_adopting_creates_one_version_per_amendment_linked_to_it(rulebook, rules
     assert (proposal.status, proposal.adopted_on is not None) == ("adopted", True)
     assert texts_on(rulebook, EFFECTIVE - datetime.timedelta(days=1))["b-i"] == B_I
     assert texts_on(rulebook, EFFECTIVE) == {"c4": "Chapter 4", "b-i": B_I.replace("15", "10")}
-    assert AuditEntry.objects.filter(action="proposal.adopt").exists()
+    entry = AuditEntry.objects.get(action="proposal.adopt", data__proposal=proposal.pk)
+    assert entry.data["versions"] == [v.pk for v in versions]
+    assert entry.data["effective_from"] == EFFECTIVE.isoformat()
 
 
 def test_an_insert_creates_the_rule_in_document_order(rulebook, rules):
-    proposal = carried(
-        rulebook,
-        {
-            "kind": "insert",
-            "key": "b-i-a",
-            "parent": "c4",
-            "after": "b-i",
-            "number": "4.B.i.a",
-            "heading": "Affiliates",
-            "text": "or three affiliates",
-        },
+    proposal = ProposalFactory(
+        rulebook=rulebook,
+        amendments=[
+            {
+                "kind": "insert",
+                "key": "b-i-a",
+                "parent": "c4",
+                "after": "b-i",
+                "number": "4.B.i.a",
+                "heading": "Affiliates",
+                "text": "or three affiliates",
+            }
+        ],
+        carried=True,
     )
     (version,) = proposal_adopt(proposal=proposal, effective_from=EFFECTIVE)
     keys = list(
@@ -80,8 +86,10 @@ def test_an_insert_creates_the_rule_in_document_order(rulebook, rules):
 
 
 def test_a_renumber_keeps_the_text_and_can_move_the_rule(rulebook, rules):
-    proposal = carried(
-        rulebook, {"kind": "renumber", "rule": "b-i", "number": "4.B.ii", "after": "b-ii"}
+    proposal = ProposalFactory(
+        rulebook=rulebook,
+        amendments=[{"kind": "renumber", "rule": "b-i", "number": "4.B.ii", "after": "b-ii"}],
+        carried=True,
     )
     (version,) = proposal_adopt(proposal=proposal, effective_from=EFFECTIVE)
     keys = list(Rule.objects.order_by("position").values_list("key", flat=True))
@@ -90,7 +98,7 @@ def test_a_renumber_keeps_the_text_and_can_move_the_rule(rulebook, rules):
 
 
 def test_a_new_version_must_take_effect_after_the_rules_latest(rulebook, rules):
-    proposal = carried(rulebook, amend("b-i", "new"))
+    proposal = ProposalFactory(rulebook=rulebook, amendments=[amend("b-i", "new")], carried=True)
     with pytest.raises(ValidationError) as excinfo:
         proposal_adopt(proposal=proposal, effective_from=D(2016, 1, 1))
     assert "a new version must take effect later" in excinfo.value.message_dict["effective_from"][0]
@@ -99,10 +107,13 @@ def test_a_new_version_must_take_effect_after_the_rules_latest(rulebook, rules):
 
 
 def test_a_stale_proposal_is_refused_with_nothing_half_applied(rulebook, rules):
-    proposal = carried(
-        rulebook,
-        amend("b-ii", "Where there is no vacancy, at any time."),
-        amend("b-i", B_I.replace("15", "20")),
+    proposal = ProposalFactory(
+        rulebook=rulebook,
+        amendments=[
+            amend("b-ii", "Where there is no vacancy, at any time."),
+            amend("b-i", B_I.replace("15", "20")),
+        ],
+        carried=True,
     )
     add_version(
         rules[1], "2025-01-01", B_I.replace("Others are void.", "Others are null."), number="B-I"
@@ -117,7 +128,9 @@ def test_a_stale_proposal_is_refused_with_nothing_half_applied(rulebook, rules):
 
 
 def test_a_stale_amendment_is_rebased_cleanly_and_then_adopted(rulebook, rules):
-    proposal = carried(rulebook, amend("b-i", B_I.replace("15", "20")))
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend("b-i", B_I.replace("15", "20"))], carried=True
+    )
     add_version(
         rules[1], "2025-01-01", B_I.replace("Others are void.", "Others are null."), number="B-I"
     )
@@ -126,13 +139,19 @@ def test_a_stale_amendment_is_rebased_cleanly_and_then_adopted(rulebook, rules):
     expected = "Each nomination must be supported by 20 per cent of the PLP. Others are null."
     assert result.text == expected
     assert result.as_dict()["id"] == proposal.amendments.get().pk
+    saved = proposal.amendments.get()
+    assert (saved.text, saved.base_version.seq, saved.conflict) == (expected, 2, False)
+    rebase = AuditEntry.objects.get(action="amendment.rebase", data__proposal=proposal.pk)
+    assert rebase.data == {"proposal": proposal.pk, "amendment": saved.pk, "outcome": "clean"}
     proposal_adopt(proposal=proposal, effective_from=EFFECTIVE)
     assert texts_on(rulebook, EFFECTIVE)["b-i"] == expected
     assert proposal.amendments.get().rebases.get().outcome == "clean"
 
 
 def test_a_conflicting_rebase_blocks_adoption_until_resolved(rulebook, rules):
-    proposal = carried(rulebook, amend("b-i", B_I.replace("15", "20")))
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend("b-i", B_I.replace("15", "20"))], carried=True
+    )
     add_version(rules[1], "2025-01-01", B_I.replace("15", "12"), number="B-I")
     amendment = proposal.amendments.get()
     result = amendment_rebase(amendment=amendment)
@@ -149,7 +168,9 @@ def test_a_conflicting_rebase_blocks_adoption_until_resolved(rulebook, rules):
 
 
 def test_a_rebase_conflict_can_be_settled_in_the_same_call(rulebook, rules):
-    proposal = draft(rulebook, amend("b-i", B_I.replace("15", "20")))
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend("b-i", B_I.replace("15", "20"))]
+    )
     add_version(rules[1], "2025-01-01", B_I.replace("15", "12"), number="B-I")
     result = amendment_rebase(amendment=proposal.amendments.get(), resolved_text="18 per cent")
     assert (result.outcome, result.conflict, result.base_version, result.text) == (
@@ -158,10 +179,15 @@ def test_a_rebase_conflict_can_be_settled_in_the_same_call(rulebook, rules):
         2,
         "18 per cent",
     )
+    saved = proposal.amendments.get()
+    assert (saved.text, saved.base_version.seq, saved.conflict) == ("18 per cent", 2, False)
+    assert [r.outcome for r in saved.rebases.all()] == ["resolved"]
 
 
 def test_resolved_text_with_conflict_markers_is_refused(rulebook, rules):
-    proposal = draft(rulebook, amend("b-i", B_I.replace("15", "20")))
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend("b-i", B_I.replace("15", "20"))]
+    )
     add_version(rules[1], "2025-01-01", B_I.replace("15", "12"), number="B-I")
     amendment = proposal.amendments.get()
     conflict_text = amendment_rebase(amendment=amendment).conflict_text
@@ -170,7 +196,7 @@ def test_resolved_text_with_conflict_markers_is_refused(rulebook, rules):
 
 
 def test_rebasing_an_up_to_date_amendment_changes_nothing(rulebook, rules):
-    proposal = draft(rulebook, amend("b-i", "new"))
+    proposal = ProposalFactory(rulebook=rulebook, amendments=[amend("b-i", "new")])
     assert [r.outcome for r in proposal_rebase(proposal=proposal)] == ["unchanged"]
 
 
@@ -180,7 +206,10 @@ def superuser(db):
 
 
 def test_a_superuser_adopts_a_consolidation_without_a_vote_given_a_note(rulebook, rules, superuser):
-    proposal = draft(rulebook, amend("b-i", B_I.replace("PLP", "Parliamentary Labour Party")))
+    proposal = ProposalFactory(
+        rulebook=rulebook,
+        amendments=[amend("b-i", B_I.replace("PLP", "Parliamentary Labour Party"))],
+    )
     note = "Consolidation: names spelled out, Rule Book 2018"
     (version,) = proposal_adopt(
         proposal=proposal, effective_from=EFFECTIVE, by=superuser, note=note
@@ -194,7 +223,9 @@ def test_adopting_without_a_vote_is_refused_to_others_and_without_a_note(
     rulebook, rules, superuser
 ):
     staff = get_user_model().objects.create_user("staff", is_staff=True)
-    proposal = draft(rulebook, amend("b-i", "new"), reference="2026/4")
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend("b-i", "new")], reference="2026/4"
+    )
     expected = {"status": ["Proposal 2026/4 is draft; only a carried proposal can be adopted."]}
     for by, note in ((staff, "a note"), (superuser, "  "), (None, "note")):
         with pytest.raises(ValidationError) as excinfo:
@@ -204,14 +235,18 @@ def test_adopting_without_a_vote_is_refused_to_others_and_without_a_note(
 
 
 def test_a_superuser_cannot_adopt_a_lost_proposal_even_with_a_note(rulebook, rules, superuser):
-    proposal = draft(rulebook, amend("b-i", "new"), reference="2026/5")
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend("b-i", "new")], reference="2026/5"
+    )
     Proposal.objects.filter(pk=proposal.pk).update(status="lost")
     with pytest.raises(ValidationError, match="even with a note"):
         proposal_adopt(proposal=proposal, effective_from=EFFECTIVE, by=superuser, note="n")
 
 
 def test_an_adopted_proposal_cannot_be_adopted_again(rulebook, rules):
-    proposal = carried(rulebook, amend("b-i", "new"), reference="2026/6")
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend("b-i", "new")], reference="2026/6", carried=True
+    )
     proposal_adopt(proposal=proposal, effective_from=EFFECTIVE)
     with pytest.raises(ValidationError) as excinfo:
         proposal_adopt(proposal=proposal, effective_from=D(2027, 1, 1))
@@ -221,7 +256,9 @@ def test_an_adopted_proposal_cannot_be_adopted_again(rulebook, rules):
 
 
 def test_rebasing_again_against_the_same_version_records_the_conflict_once(rulebook, rules):
-    proposal = draft(rulebook, amend("b-i", B_I.replace("15", "20")))
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend("b-i", B_I.replace("15", "20"))]
+    )
     add_version(rules[1], "2025-01-01", B_I.replace("15", "12"), number="B-I")
     amendment = proposal.amendments.get()
     amendment_rebase(amendment=amendment)
@@ -232,7 +269,9 @@ def test_rebasing_again_against_the_same_version_records_the_conflict_once(ruleb
 def test_a_conflicted_amendment_re_merges_from_its_real_base_when_the_rule_moves_on(
     rulebook, rules
 ):
-    proposal = draft(rulebook, amend("b-i", B_I.replace("15", "20")))
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend("b-i", B_I.replace("15", "20"))]
+    )
     add_version(rules[1], "2025-01-01", B_I.replace("15", "12"), number="B-I")
     amendment = proposal.amendments.get()
     amendment_rebase(amendment=amendment)
@@ -246,7 +285,9 @@ def test_a_conflicted_amendment_re_merges_from_its_real_base_when_the_rule_moves
 
 
 def test_an_amendment_to_a_rule_repealed_since_is_a_conflict(rulebook, rules):
-    proposal = draft(rulebook, amend("b-ii", "Where there is no vacancy, each year."))
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend("b-ii", "Where there is no vacancy, each year.")]
+    )
     add_version(rules[2], "2025-01-01", repealed=True)
     result = proposal_rebase(proposal=proposal)[0]
     assert result.conflict
@@ -254,7 +295,9 @@ def test_an_amendment_to_a_rule_repealed_since_is_a_conflict(rulebook, rules):
 
 
 def test_a_renumber_conflict_is_resolved_by_giving_the_number(rulebook, rules):
-    proposal = draft(rulebook, {"kind": "renumber", "rule": "b-i", "number": "4.B.1"})
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[{"kind": "renumber", "rule": "b-i", "number": "4.B.1"}]
+    )
     add_version(rules[1], "2025-01-01", "reworded", number="4.B.a")
     amendment = proposal.amendments.get()
     result = amendment_rebase(amendment=amendment)
@@ -274,8 +317,10 @@ def test_moving_a_rule_takes_its_sub_rules_along(rulebook, rules):
     add_version(chapter5, "2016-01-01", "Chapter 5", number="5")
     child = rule_create(rulebook=rulebook, key="b-i-x", parent=rules[1])
     add_version(child, "2016-01-01", "sub-rule", number="x")
-    proposal = carried(
-        rulebook, {"kind": "renumber", "rule": "b-i", "number": "5.1", "parent": "c5"}
+    proposal = ProposalFactory(
+        rulebook=rulebook,
+        amendments=[{"kind": "renumber", "rule": "b-i", "number": "5.1", "parent": "c5"}],
+        carried=True,
     )
     proposal_adopt(proposal=proposal, effective_from="2026-09-27")
     ordered = Rule.objects.filter(rulebook=rulebook).order_by("position")
@@ -291,7 +336,10 @@ def test_moving_a_rule_takes_its_sub_rules_along(rulebook, rules):
 
 def test_a_rule_cannot_be_moved_under_itself(rulebook, rules):
     with pytest.raises(ValidationError) as excinfo:
-        draft(rulebook, {"kind": "renumber", "rule": "c4", "number": "4", "parent": "b-i"})
+        ProposalFactory(
+            rulebook=rulebook,
+            amendments=[{"kind": "renumber", "rule": "c4", "number": "4", "parent": "b-i"}],
+        )
     assert (
         "cannot be placed under or after itself"
         in excinfo.value.message_dict["amendments[0].parent"][0]

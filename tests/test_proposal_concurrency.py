@@ -7,8 +7,7 @@ import pytest
 from django.db import connection
 
 from proposals.services import StaleAmendments, proposal_adopt
-from tests.factories import RuleFactory, add_version
-from tests.proposal_factories import amend, carried
+from tests.factories import ProposalFactory, RuleFactory, add_version, amend
 
 
 @pytest.mark.postgres
@@ -20,8 +19,12 @@ def test_two_adoptions_racing_on_one_rule_leave_exactly_one_winner(rulebook):
     other = RuleFactory(rulebook=rulebook, key="c5-iv-5")
     add_version(other, "2016-01-01", "a majority of branches")
     proposals = [
-        carried(rulebook, amend(rule, "20 per cent"), amend(other, "one half")),
-        carried(rulebook, amend(rule, "25 per cent")),
+        ProposalFactory(
+            rulebook=rulebook,
+            amendments=[amend(rule, "20 per cent"), amend(other, "one half")],
+            carried=True,
+        ),
+        ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "25 per cent")], carried=True),
     ]
     barrier = threading.Barrier(len(proposals))
     outcomes: dict[int, object] = {}

@@ -13,8 +13,7 @@ from proposals.services import (
     proposal_update,
 )
 from rulebook.models import AuditEntry
-from tests.factories import ParameterFactory, RuleFactory, add_version
-from tests.proposal_factories import amend, draft
+from tests.factories import ParameterFactory, ProposalFactory, RuleFactory, add_version, amend
 
 pytestmark = pytest.mark.django_db
 
@@ -52,8 +51,12 @@ def test_parameters_default_to_the_base_versions_values(rulebook):
     ParameterFactory(rulebook=rulebook, key="mp_threshold")
     rule = RuleFactory(rulebook=rulebook)
     add_version(rule, "2016-01-01", "15 per cent", parameters={"mp_threshold": 15})
-    kept = draft(rulebook, amend(rule, "15 per cent of members")).amendments.get()
-    changed = draft(rulebook, amend(rule, "20 per cent", parameters={"mp_threshold": 20}))
+    kept = ProposalFactory(
+        rulebook=rulebook, amendments=[amend(rule, "15 per cent of members")]
+    ).amendments.get()
+    changed = ProposalFactory(
+        rulebook=rulebook, amendments=[amend(rule, "20 per cent", parameters={"mp_threshold": 20})]
+    )
     assert kept.parameters == {"mp_threshold": 15}
     assert changed.amendments.get().parameters == {"mp_threshold": 20}
 
@@ -87,20 +90,20 @@ def test_every_problem_in_the_amendments_is_named_by_its_path(rulebook, rule):
 
 def test_an_amendment_that_changes_nothing_is_refused(rulebook, rule):
     with pytest.raises(ValidationError) as excinfo:
-        draft(rulebook, {"kind": "amend", "rule": rule.key})
+        ProposalFactory(rulebook=rulebook, amendments=[{"kind": "amend", "rule": rule.key}])
     assert "changes nothing" in errors(excinfo)["amendments[0].text"][0]
 
 
 def test_two_amendments_to_one_rule_are_refused(rulebook, rule):
     with pytest.raises(ValidationError) as excinfo:
-        draft(rulebook, amend(rule, "a"), amend(rule, "b"))
+        ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "a"), amend(rule, "b")])
     assert "already changes it" in errors(excinfo)["amendments[1].rule"][0]
 
 
 def test_a_reference_is_unique_in_its_rule_book(rulebook, rule):
-    draft(rulebook, amend(rule, "a"), reference="2026/4")
+    ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "a")], reference="2026/4")
     with pytest.raises(ValidationError) as excinfo:
-        draft(rulebook, amend(rule, "b"), reference="2026/4")
+        ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "b")], reference="2026/4")
     assert "already has a proposal 2026/4" in errors(excinfo)["reference"][0]
 
 
@@ -108,17 +111,19 @@ def test_an_insert_needs_a_free_key_and_a_consistent_place(rulebook, rule):
     chapter = RuleFactory(rulebook=rulebook, key="c5")
     add_version(chapter, "2016-01-01", "Chapter 5")
     with pytest.raises(ValidationError) as excinfo:
-        draft(
-            rulebook,
-            {"kind": "insert", "key": rule.key, "number": "1", "text": "t"},
-            {
-                "kind": "insert",
-                "key": "new",
-                "number": "1",
-                "text": "t",
-                "parent": "c5",
-                "after": rule.key,
-            },
+        ProposalFactory(
+            rulebook=rulebook,
+            amendments=[
+                {"kind": "insert", "key": rule.key, "number": "1", "text": "t"},
+                {
+                    "kind": "insert",
+                    "key": "new",
+                    "number": "1",
+                    "text": "t",
+                    "parent": "c5",
+                    "after": rule.key,
+                },
+            ],
         )
     found = errors(excinfo)
     assert "already has a rule c4-ii-2-b-i" in found["amendments[0].key"][0]
@@ -128,26 +133,34 @@ def test_an_insert_needs_a_free_key_and_a_consistent_place(rulebook, rule):
 def test_a_repealed_rule_cannot_be_amended(rulebook, rule):
     add_version(rule, "2020-01-01", repealed=True)
     with pytest.raises(ValidationError) as excinfo:
-        draft(rulebook, amend(rule, "back again"))
+        ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "back again")])
     assert "was repealed by version 2" in errors(excinfo)["amendments[0].rule"][0]
 
 
 def test_a_draft_can_be_edited_and_its_amendments_added_changed_and_removed(rulebook, rule):
     other = RuleFactory(rulebook=rulebook)
     add_version(other, "2016-01-01", "old")
-    proposal = draft(rulebook, amend(rule, "10 per cent"))
+    proposal = ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "10 per cent")])
     proposal_update(proposal=proposal, title="New title", rationale="Because")
     added = amendment_add(proposal=proposal, kind="repeal", rule=other.key)
     first = proposal.amendments.get(order=1)
     amendment_update(amendment=first, text="supported by 12 per cent of the PLP")
     amendment_remove(amendment=added)
     proposal.refresh_from_db()
-    assert proposal.title == "New title"
+    assert (proposal.title, proposal.rationale) == ("New title", "Because")
     assert [a.text for a in proposal.amendments.all()] == ["supported by 12 per cent of the PLP"]
+    actions = AuditEntry.objects.filter(data__proposal=proposal.pk).values_list("action", flat=True)
+    assert sorted(actions) == [
+        "amendment.add",
+        "amendment.remove",
+        "amendment.update",
+        "proposal.create",
+        "proposal.update",
+    ]
 
 
 def test_an_amendment_edit_keeps_its_base_and_refuses_a_change_of_rule(rulebook, rule):
-    proposal = draft(rulebook, amend(rule, "10 per cent"))
+    proposal = ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "10 per cent")])
     base = proposal.amendments.get().base_version
     add_version(rule, "2020-01-01", "newer")
     edited = amendment_update(amendment=proposal.amendments.get(), text="11 per cent")
@@ -159,13 +172,18 @@ def test_an_amendment_edit_keeps_its_base_and_refuses_a_change_of_rule(rulebook,
 
 
 def test_replacing_all_amendments_through_proposal_update(rulebook, rule):
-    proposal = draft(rulebook, amend(rule, "10 per cent"))
+    proposal = ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "10 per cent")])
     proposal_update(proposal=proposal, amendments=[{"kind": "repeal", "rule": rule.key}])
     assert [a.kind for a in proposal.amendments.all()] == ["repeal"]
+    assert Amendment.objects.filter(proposal=proposal).count() == 1
+    update = AuditEntry.objects.get(action="proposal.update", data__proposal=proposal.pk)
+    assert update.data["fields"] == ["amendments"]
 
 
 def test_only_a_draft_can_be_edited(rulebook, rule):
-    proposal = draft(rulebook, amend(rule, "10 per cent"), reference="2026/4")
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend(rule, "10 per cent")], reference="2026/4"
+    )
     proposal_submit(proposal=proposal)
     message = "Proposal 2026/4 is submitted; only a draft proposal can be edited."
     amendment = proposal.amendments.get()

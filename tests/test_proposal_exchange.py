@@ -1,10 +1,7 @@
 """Bodies, proposals, amendments and votes in rule book files (DESIGN.md, "Import/export file";
 the sections `proposals.exchange` registers)."""
 
-import datetime
-
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from proposals.models import (
@@ -14,15 +11,6 @@ from proposals.models import (
     Proposal,
     Vote,
 )
-from proposals.services import (
-    amendment_rebase,
-    proposal_adopt,
-    proposal_create,
-    proposal_remit,
-    proposal_submit,
-    proposal_withdraw,
-    vote_record,
-)
 from rulebook.exchange import (
     InvalidRulebookFile,
     dump_document,
@@ -31,166 +19,11 @@ from rulebook.exchange import (
     rulebook_import,
 )
 from rulebook.models import Rulebook, RuleVersion
+from tests import worlds
+from tests.factories import ProposalFactory, amend
+from tests.worlds import CLUB, D
 
 pytestmark = pytest.mark.django_db
-
-CLUB = """\
-rulebook: {slug: club, title: Club Rules}
-parameters:
-- {key: quorum, label: Quorum, unit: members}
-rules:
-- key: meetings
-  versions: [{number: '1', heading: Meetings, effective_from: 2015-01-01}]
-- key: quorum
-  parent: meetings
-  versions:
-  - {number: '1.1', heading: Quorum, text: The quorum is 10 members., effective_from: 2015-01-01,
-     parameters: {quorum: 10}}
-- key: notice
-  parent: meetings
-  versions:
-  - {number: '1.2', heading: Notice, text: Seven days' notice is given., effective_from: 2015-01-01}
-- key: fees
-  versions:
-  - {number: '2', heading: Fees, text: The committee sets the fee., effective_from: 2015-01-01}
-"""
-
-
-def day(text):
-    return datetime.date.fromisoformat(text)
-
-
-def make(rulebook, reference, *amendments, **fields):
-    return proposal_create(
-        rulebook=rulebook,
-        reference=reference,
-        title=fields.pop("title", f"Proposal {reference}"),
-        proposer=fields.pop("proposer", "Northfield CLP"),
-        amendments=list(amendments),
-        **fields,
-    )
-
-
-def submitted(rulebook, reference, *amendments, **fields):
-    proposal = make(rulebook, reference, *amendments, **fields)
-    proposal_submit(proposal=proposal, submitted_on=day("2020-01-10"))
-    return proposal
-
-
-def decide(proposal, held_on, **figures):
-    return vote_record(
-        proposal=proposal, body="conference", held_on=day(held_on), stage="decision", **figures
-    )
-
-
-def build_history():
-    """A small rule book with every kind of amendment, vote and status the workflow makes."""
-    rulebook = rulebook_import(data=read_document(CLUB, format="yaml"))
-    nec = Body.objects.create(rulebook=rulebook, slug="nec", name="NEC", kind="nec")
-    Body.objects.create(
-        rulebook=rulebook, slug="conference", name="Conference", kind="conference", decides=True
-    )
-    Body.objects.create(
-        rulebook=rulebook, slug="org", name="Organisation Committee", kind="committee", parent=nec
-    )
-    for name, seat in (("Alice", "CLP section"), ("Bob", ""), ("Carol", "Trade unions")):
-        Membership.objects.create(body=nec, name=name, seat=seat, start=day("2019-01-01"))
-    Membership.objects.create(body=nec, name="Dan", start=day("2019-01-01"), end=day("2019-12-31"))
-
-    rival = make(
-        rulebook, "2020/9", {"kind": "amend", "rule": "quorum", "text": "The quorum is 15."}
-    )
-    quorum = submitted(
-        rulebook,
-        "2020/1",
-        {
-            "kind": "amend",
-            "rule": "quorum",
-            "text": "The quorum is 20.",
-            "parameters": {"quorum": 20},
-        },
-        rationale="More members, bigger quorum.",
-        conference_year=2020,
-    )
-    vote_record(
-        proposal=quorum,
-        body="nec",
-        held_on=day("2020-03-01"),
-        stage="recommendation",
-        method="roll_call",
-        roll_call=[
-            {"member": "Alice", "choice": "for"},
-            {"member": "Bob", "choice": "against"},
-            {"member": "Carol", "choice": "abstain"},
-        ],
-        note="Minutes of 1 March 2020.",
-    )
-    decide(
-        quorum,
-        "2020-03-20",
-        method="card_vote",
-        declared_result="carried",
-        sections=[
-            {"name": "CLPs", "weight": 50, "for_percent": 60.1, "against_percent": 39.9},
-            {"name": "Affiliates", "weight": 50, "for_percent": 45, "against_percent": 50.25},
-        ],
-    )
-    proposal_adopt(proposal=quorum, effective_from=day("2020-04-01"), adopted_on=day("2020-03-21"))
-    amendment_rebase(amendment=rival.amendments.get())  # both changed the quorum: a conflict
-
-    lost = submitted(rulebook, "2020/2", {"kind": "amend", "rule": "notice", "text": "14 days."})
-    decide(lost, "2020-03-20", method="show_of_hands", majority="two_thirds", votes_for=60,
-           votes_against=40)  # fmt: skip
-    tidy = submitted(
-        rulebook,
-        "2020/3",
-        {"kind": "insert", "key": "agenda", "parent": "meetings", "after": "quorum",
-         "number": "1.2", "heading": "Agenda", "text": "The agenda goes with the notice."},
-        {"kind": "renumber", "rule": "notice", "number": "1.3"},
-        {"kind": "repeal", "rule": "fees"},
-    )  # fmt: skip
-    decide(tidy, "2020-09-20", method="show_of_hands", votes_for=120, votes_against=30,
-           abstentions=5)  # fmt: skip
-    proposal_adopt(proposal=tidy, effective_from=day("2020-10-01"), adopted_on=day("2020-09-21"))
-
-    admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "x")
-    typo = make(rulebook, "2021/1", {"kind": "amend", "rule": "notice", "text": "Seven days."})
-    proposal_adopt(
-        proposal=typo, effective_from=day("2021-01-01"), by=admin, note="Typo corrected."
-    )
-    proposal_withdraw(proposal=make(rulebook, "2021/2", {"kind": "repeal", "rule": "notice"}))
-    proposal_remit(
-        proposal=submitted(rulebook, "2021/3", {"kind": "amend", "rule": "quorum", "heading": "Q"})
-    )
-    pending = submitted(rulebook, "2021/4", {"kind": "renumber", "rule": "agenda", "number": "9"})
-    vote_record(
-        proposal=pending,
-        body="nec",
-        held_on=day("2021-02-01"),
-        stage="recommendation",
-        method="show_of_hands",
-        votes_for=3,
-        votes_against=10,
-        declared_result="lost",
-    )
-    make(
-        rulebook,
-        "2021/5",
-        {"kind": "insert", "key": "minutes", "parent": "meetings", "number": "1.4",
-         "text": "Minutes are kept.", "parameters": {"quorum": 12.5}},
-    )  # fmt: skip
-    fell = submitted(rulebook, "2021/6", {"kind": "amend", "rule": "quorum", "text": "Five."})
-    vote_record(
-        proposal=fell,
-        body="nec",
-        held_on=day("2021-02-01"),
-        stage="decision",
-        method="show_of_hands",
-        votes_for=2,
-        votes_against=9,
-        note="Fell at the NEC.",
-    )
-    return rulebook
 
 
 def exported(rulebook, format):
@@ -200,7 +33,7 @@ def exported(rulebook, format):
 @pytest.mark.parametrize("format", ["json", "yaml"])
 def test_export_then_import_into_an_empty_database_then_export_gives_the_same_file(format):
     with transaction.atomic():
-        first = exported(build_history(), format)
+        first = exported(worlds.club_history(), format)
         transaction.set_rollback(True)
     assert not Rulebook.objects.exists() and not Proposal.objects.exists()
 
@@ -211,7 +44,7 @@ def test_export_then_import_into_an_empty_database_then_export_gives_the_same_fi
 
 def test_an_imported_history_has_its_votes_links_and_conflicts(db):
     with transaction.atomic():
-        text = exported(build_history(), "yaml")
+        text = exported(worlds.club_history(), "yaml")
         transaction.set_rollback(True)
 
     rulebook = rulebook_import(data=read_document(text, format="yaml"))
@@ -243,7 +76,7 @@ def test_an_imported_history_has_its_votes_links_and_conflicts(db):
     assert agenda.amendment.kind == "insert" and agenda.amendment.rule == agenda.rule
     assert Proposal.objects.get(reference="2021/1").adoption_note == "Typo corrected."
     assert Body.objects.get(slug="org").parent.slug == "nec"
-    assert list(Membership.objects.on(day("2020-01-01")).values_list("name", flat=True)) == [
+    assert list(Membership.objects.on(D("2020-01-01")).values_list("name", flat=True)) == [
         "Alice",
         "Bob",
         "Carol",
@@ -251,7 +84,7 @@ def test_an_imported_history_has_its_votes_links_and_conflicts(db):
 
 
 def test_adopted_amendments_name_the_version_they_produced_and_leave_the_wording_to_it(db):
-    document = rulebook_export(rulebook=build_history())
+    document = rulebook_export(rulebook=worlds.club_history())
     by_reference = {p["reference"]: p for p in document["proposals"]}
 
     assert by_reference["2020/1"]["amendments"] == [
@@ -270,7 +103,7 @@ def test_adopted_amendments_name_the_version_they_produced_and_leave_the_wording
 
 
 def test_an_export_on_a_date_leaves_out_bodies_and_proposals(db):
-    document = rulebook_export(rulebook=build_history(), at=day("2020-06-01"))
+    document = rulebook_export(rulebook=worlds.club_history(), at=D("2020-06-01"))
 
     assert set(document) == {"rulebook", "parameters", "rules"}
 
@@ -278,11 +111,11 @@ def test_an_export_on_a_date_leaves_out_bodies_and_proposals(db):
 def test_export_runs_a_fixed_number_of_queries_whatever_the_number_of_proposals(
     db, django_assert_num_queries
 ):
-    rulebook = build_history()
+    rulebook = worlds.club_history()
     with django_assert_num_queries(12):
         rulebook_export(rulebook=rulebook)
     for n in range(5):
-        make(rulebook, f"2022/{n}", {"kind": "amend", "rule": "quorum", "text": f"{n}"})
+        ProposalFactory(rulebook=rulebook, amendments=[amend("quorum", f"{n}")])
 
     with django_assert_num_queries(12):
         rulebook_export(rulebook=rulebook)
@@ -403,7 +236,7 @@ def test_a_bad_proposals_section_is_reported_by_path_and_nothing_is_written():
 
 def test_an_imported_lost_decision_by_the_nec_ends_the_proposal(db):
     with transaction.atomic():
-        text = exported(build_history(), "yaml")
+        text = exported(worlds.club_history(), "yaml")
         transaction.set_rollback(True)
 
     rulebook = rulebook_import(data=read_document(text, format="yaml"))

@@ -10,14 +10,16 @@ from hypothesis import strategies as st
 from proposals.services import proposal_adopt, proposal_submit, vote_record
 from rulebook.models import RuleVersion
 from rulebook.selectors import parameter_timeline, rulebook_at
-from tests.factories import ParameterFactory, RulebookFactory, RuleFactory, add_version
-from tests.proposal_factories import (
+from tests.factories import (
     ConferenceFactory,
     MembershipFactory,
     NecFactory,
+    ParameterFactory,
+    ProposalFactory,
+    RulebookFactory,
+    RuleFactory,
+    add_version,
     amend,
-    carried,
-    draft,
 )
 
 pytestmark = pytest.mark.django_db
@@ -64,12 +66,14 @@ def test_the_leadership_threshold_history_reads_right_on_every_date(rulebook):
     MembershipFactory(body=nec, name="Ann Black", start=D(2010, 1, 1), end=D(2018, 1, 14))
 
     # 2017: the 5% "McDonnell amendment" is lost; the NEC's 10% compromise is carried.
-    five = draft(
-        rulebook, amend(rule, threshold(5), parameters={"mp_threshold": 5}), reference="2017/5"
+    five = ProposalFactory(
+        rulebook=rulebook,
+        amendments=[amend(rule, threshold(5), parameters={"mp_threshold": 5})],
+        reference="2017/5",
     )
-    ten = draft(
-        rulebook,
-        amend(rule, threshold(10), parameters={"mp_threshold": 10}),
+    ten = ProposalFactory(
+        rulebook=rulebook,
+        amendments=[amend(rule, threshold(10), parameters={"mp_threshold": 10})],
         reference="2017/10",
         proposer="NEC",
     )
@@ -82,9 +86,9 @@ def test_the_leadership_threshold_history_reads_right_on_every_date(rulebook):
     proposal_adopt(proposal=ten, effective_from=D(2017, 9, 27), adopted_on=D(2017, 9, 25))
 
     # 2021: NEC recommends 20% by roll call on 25 Sep; Conference carries it 53.67 - 46.33.
-    twenty = draft(
-        rulebook,
-        amend(rule, threshold(20), parameters={"mp_threshold": 20}),
+    twenty = ProposalFactory(
+        rulebook=rulebook,
+        amendments=[amend(rule, threshold(20), parameters={"mp_threshold": 20})],
         reference="2021/1",
         proposer="NEC",
         conference_year=2021,
@@ -169,7 +173,9 @@ def test_after_adoption_the_rule_book_on_the_effective_date_shows_the_proposed_t
     rulebook = RulebookFactory()
     rule = RuleFactory(rulebook=rulebook)
     add_version(rule, "2016-01-01", base)
-    proposal = carried(rulebook, amend(rule, proposed + " (amended)"))
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend(rule, proposed + " (amended)")], carried=True
+    )
     effective = D(2016, 1, 1) + datetime.timedelta(days=days)
     proposal_adopt(proposal=proposal, effective_from=effective)
     (entry,) = rulebook_at(rulebook=rulebook, on=effective).entries

@@ -7,15 +7,14 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from proposals.models import Amendment, CardVoteSection, Membership, Proposal, Vote
-from tests.factories import RuleFactory, add_version
-from tests.proposal_factories import (
+from tests.factories import (
     ConferenceFactory,
     MembershipFactory,
     NecFactory,
     ProposalFactory,
+    RuleFactory,
+    add_version,
     amend,
-    carried,
-    draft,
 )
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +43,10 @@ def test_a_term_cannot_end_before_it_starts(rulebook):
 def test_proposals_by_status_and_staleness(rulebook):
     rule = RuleFactory(rulebook=rulebook)
     add_version(rule, "2016-01-01", "old")
-    fresh = draft(rulebook, {"kind": "insert", "key": "new", "number": "9", "text": "t"})
-    stale = carried(rulebook, amend(rule, "new"))
+    fresh = ProposalFactory(
+        rulebook=rulebook, amendments=[{"kind": "insert", "key": "new", "number": "9", "text": "t"}]
+    )
+    stale = ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "new")], carried=True)
     add_version(rule, "2020-01-01", "newer")
     assert list(Proposal.objects.stale()) == [stale]
     annotated = Amendment.objects.with_staleness().get(proposal=stale)
@@ -94,14 +95,16 @@ def test_the_database_refuses_impossible_vote_figures(rulebook):
 
 def test_the_database_refuses_an_adopted_proposal_without_a_date(rulebook):
     with pytest.raises(IntegrityError):
-        ProposalFactory(rulebook=rulebook, status="adopted")
+        Proposal.objects.create(
+            rulebook=rulebook, reference="2026/1", title="t", proposer="p", status="adopted"
+        )
 
 
 def test_the_proposal_list_runs_a_fixed_number_of_queries(rulebook, django_assert_num_queries):
     rule = RuleFactory(rulebook=rulebook)
     add_version(rule, "2016-01-01", "old")
     for n in range(3):
-        carried(rulebook, amend(rule, f"new {n}"))
+        ProposalFactory(rulebook=rulebook, amendments=[amend(rule, f"new {n}")], carried=True)
     with django_assert_num_queries(5):
         proposals = list(Proposal.objects.filter(status="carried").listed().with_details())
         for proposal in proposals:

@@ -1,12 +1,14 @@
 """The proposal workflow and vote recording: every illegal step and impossible figure refused."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
-from proposals.models import Vote
+from proposals.models import Proposal, Vote
 from proposals.services import (
     proposal_adopt,
     proposal_remit,
@@ -15,14 +17,14 @@ from proposals.services import (
     vote_record,
 )
 from rulebook.models import AuditEntry
-from tests.factories import RuleFactory, add_version
-from tests.proposal_factories import (
+from tests.factories import (
     ConferenceFactory,
     MembershipFactory,
     NecFactory,
+    ProposalFactory,
+    RuleFactory,
+    add_version,
     amend,
-    carried,
-    draft,
 )
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +40,9 @@ def rule(rulebook):
 
 @pytest.fixture
 def submitted(rulebook, rule):
-    proposal = draft(rulebook, amend(rule, "20 per cent"), reference="2026/4")
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend(rule, "20 per cent")], reference="2026/4"
+    )
     return proposal_submit(proposal=proposal)
 
 
@@ -73,12 +77,13 @@ def counts(proposal, body, **kwargs):
 
 
 def test_submitting_sets_the_status_and_date(submitted):
-    assert submitted.status == "submitted"
-    assert submitted.submitted_on is not None
+    saved = Proposal.objects.get(pk=submitted.pk)
+    assert (saved.status, saved.submitted_on) == ("submitted", timezone.localdate())
+    assert AuditEntry.objects.filter(action="proposal.submit", data__proposal=saved.pk).exists()
 
 
 def test_a_draft_without_amendments_cannot_be_submitted(rulebook):
-    proposal = draft(rulebook, reference="2026/9")
+    proposal = ProposalFactory(rulebook=rulebook, reference="2026/9")
     assert refused(lambda: proposal_submit(proposal=proposal)) == {
         "amendments": ["Proposal 2026/9 has no amendments to submit."]
     }
@@ -117,8 +122,13 @@ def test_an_illegal_step_is_refused_with_its_reason(submitted, conference, statu
 
 def test_withdrawing_and_remitting(rulebook, rule, submitted):
     assert proposal_remit(proposal=submitted).status == "remitted"
-    other = draft(rulebook, amend(rule, "x"))
+    other = ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "x")])
     assert proposal_withdraw(proposal=other).status == "withdrawn"
+    saved = dict(Proposal.objects.filter(rulebook=rulebook).values_list("pk", "status"))
+    assert saved == {submitted.pk: "remitted", other.pk: "withdrawn"}
+    remitted = AuditEntry.objects.get(action="proposal.remitted", data__proposal=submitted.pk)
+    withdrawn = AuditEntry.objects.get(action="proposal.withdrawn", data__proposal=other.pk)
+    assert (remitted.data["previous"], withdrawn.data["previous"]) == ("submitted", "draft")
 
 
 def test_a_recommendation_leaves_the_status_and_a_decision_sets_it(submitted, nec, conference):
@@ -127,6 +137,8 @@ def test_a_recommendation_leaves_the_status_and_a_decision_sets_it(submitted, ne
     vote = counts(submitted, conference, stage="decision", votes_for=3, votes_against=5)
     submitted.refresh_from_db()
     assert (vote.result, submitted.status) == ("lost", "lost")
+    recorded = AuditEntry.objects.filter(action="vote.record", data__proposal=submitted.pk)
+    assert sorted(e.data["result"] for e in recorded) == ["carried", "lost"]
 
 
 def test_a_lost_decision_by_the_nec_ends_the_proposal_there(submitted, nec, conference):
@@ -221,7 +233,14 @@ def test_a_card_vote_is_weighed_by_section(submitted, conference):
         declared_result="carried",
     )
     assert vote.result == "carried"
-    assert [s.name for s in vote.sections.all()] == ["CLPs", "Affiliates"]
+    saved = Vote.objects.get(pk=vote.pk)
+    assert (saved.result, saved.declared_result) == ("carried", "carried")
+    assert [(s.name, s.for_percent) for s in saved.sections.all()] == [
+        ("CLPs", Decimal("35.00")),
+        ("Affiliates", Decimal("72.34")),
+    ]
+    submitted.refresh_from_db()
+    assert submitted.status == "carried"
 
 
 @pytest.mark.parametrize(
@@ -294,7 +313,14 @@ def test_a_roll_call_is_counted_from_its_entries(submitted, nec, members):
         0,
         "carried",
     )
-    assert vote.roll_call.count() == 3
+    saved = Vote.objects.get(pk=vote.pk)
+    assert {e.membership.name: e.choice for e in saved.roll_call.all()} == {
+        "Yasmine Dar": "for",
+        "Jon Lansman": "for",
+        "Rachel Garnham": "against",
+    }
+    entry = AuditEntry.objects.get(action="vote.record", data__vote=vote.pk)
+    assert (entry.data["body"], entry.data["result"]) == ("nec", "carried")
 
 
 @pytest.mark.parametrize(
@@ -343,7 +369,9 @@ def test_an_impossible_roll_call_is_refused(
 
 
 def test_adopting_needs_a_carried_decision_by_a_body_entitled_to_decide(rulebook, rule):
-    proposal = carried(rulebook, amend(rule, "20 per cent"))
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend(rule, "20 per cent")], carried=True
+    )
     proposal.votes.update(stage="recommendation")  # as if the decision was never recorded
     problems = refused(
         lambda: proposal_adopt(proposal=proposal, effective_from=datetime.date(2027, 1, 1))

@@ -6,12 +6,6 @@ from urllib.parse import urlencode
 
 import pytest
 
-from rulebook.services import rule_create, version_create
-from tests.factories import RulebookFactory
-from tests.web_builders import D
-
-pytestmark = pytest.mark.django_db
-
 NUL = "\x00"
 HUGE = "99999999999999999999"
 BAD_DATES = ["2020-13-01", "yesterday", "2020-02-30", "20200101", "0000-01-01", "2020-1-1"]
@@ -86,22 +80,13 @@ BAD_PATHS = [
 ]
 
 
-@pytest.fixture
-def club():
-    book = RulebookFactory(slug="club")
-    dues = rule_create(rulebook=book, key="dues")
-    version_create(rule=dues, effective_from=D("2016-01-01"), number="1", text="Dues are £5.")
-    version_create(rule=dues, effective_from=D("2018-01-01"), number="1", text="Dues are £6.")
-    return book
-
-
 def with_param(url, name, value):
     return f"{url}{'&' if '?' in url else '?'}{urlencode({name: value})}"
 
 
 @pytest.mark.parametrize(("url", "name", "value", "status", "says"), CASES)
 def test_a_bad_query_string_is_answered_with_a_page_saying_what_was_wrong(
-    client, club, url, name, value, status, says
+    client, one_rule, url, name, value, status, says
 ):
     response = client.get(with_param(url, name, value))
     assert response.status_code == status
@@ -109,12 +94,12 @@ def test_a_bad_query_string_is_answered_with_a_page_saying_what_was_wrong(
 
 
 @pytest.mark.parametrize(("url", "says"), BAD_PATHS)
-def test_an_address_naming_nothing_is_a_404_or_400(client, club, url, says):
+def test_an_address_naming_nothing_is_a_404_or_400(client, one_rule, url, says):
     response = client.get(url)
     assert response.status_code in (400, 404)
     assert says in html.unescape(response.content.decode()).lower()
 
 
 @pytest.mark.parametrize("url", ["/club/rules/dues/", "/club/search/", "/club/proposals/"])
-def test_member_pages_refuse_writes(client, club, url):
+def test_member_pages_refuse_writes(client, one_rule, url):
     assert client.post(url).status_code == 405

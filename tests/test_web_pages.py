@@ -6,14 +6,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.utils import timezone
 
-from tests.web_builders import build
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ns():
-    return build()
 
 
 def page(client, url, status=200):
@@ -22,7 +15,7 @@ def page(client, url, status=200):
     return response.content.decode()
 
 
-def test_the_rule_book_on_a_past_date_shows_the_text_then_with_links_to_each_history(client, ns):
+def test_the_rule_book_on_a_past_date_shows_the_text_then_with_links_to_each_history(client, coop):
     html = page(client, "/coop/?at=2017-01-01")
     assert "15 per cent" in html and "20 per cent" not in html
     assert "Dues are &lt;b&gt;£5&lt;/b&gt; a year." in html
@@ -33,15 +26,15 @@ def test_the_rule_book_on_a_past_date_shows_the_text_then_with_links_to_each_his
     assert order == sorted(order)  # document order: chapters before their clauses
 
 
-def test_the_rule_book_today_announces_adopted_changes_waiting_to_take_effect(client, ns):
+def test_the_rule_book_today_announces_adopted_changes_waiting_to_take_effect(client, coop):
     html = page(client, "/coop/")
     assert "Adopted changes waiting to take effect" in html
     assert "/coop/rules/dues/v/2/" in html
-    assert ns.future.strftime("%-d %B %Y") in html
+    assert coop.future.strftime("%-d %B %Y") in html
     assert 'action=""' in html and 'name="at"' in html  # the date picker is a plain GET form
 
 
-def test_the_rule_page_shows_the_text_in_force_and_the_versions_with_their_permalinks(client, ns):
+def test_the_rule_page_shows_the_text_in_force_and_the_versions_with_their_permalinks(client, coop):
     html = page(client, "/coop/rules/nominations/")
     assert "20 per cent" in html
     for seq in (1, 2, 3, 4):
@@ -52,16 +45,16 @@ def test_the_rule_page_shows_the_text_in_force_and_the_versions_with_their_perma
     assert "10 per cent" in past and "It has changed since" in past
 
 
-def test_the_rule_page_names_the_proposal_and_votes_behind_each_version(client, ns):
+def test_the_rule_page_names_the_proposal_and_votes_behind_each_version(client, coop):
     html = page(client, "/coop/rules/nominations/")
-    assert f'href="/coop/proposals/{ns.p20.pk}/"' in html
+    assert f'href="/coop/proposals/{coop.p20.pk}/"' in html
     assert "Raise the threshold to 20%" in html
     assert "Roll call: how each member voted" in html
     assert "Ada Lovelace" in html  # NEC roll call with names
     assert "CLPs" in html and "61.5%" in html  # Conference card vote by section
 
 
-def test_the_rule_page_sets_every_rival_proposal_side_by_side_with_its_outcome(client, ns):
+def test_the_rule_page_sets_every_rival_proposal_side_by_side_with_its_outcome(client, coop):
     html = page(client, "/coop/rules/nominations/")
     section = html.split("Every proposal to change this rule")[1]
     for reference in ("2017/1", "2021/4", "2021/7", "2021/9"):
@@ -71,49 +64,49 @@ def test_the_rule_page_sets_every_rival_proposal_side_by_side_with_its_outcome(c
     assert "nomination_threshold = <strong>5</strong>" in section
 
 
-def test_choosing_two_versions_to_compare_is_a_plain_get_form_with_radio_buttons(client, ns):
+def test_choosing_two_versions_to_compare_is_a_plain_get_form_with_radio_buttons(client, coop):
     html = page(client, "/coop/rules/nominations/")
     assert 'method="get" action="/coop/rules/nominations/compare/"' in html
     assert 'type="radio" name="from" value="3" id="from-3" checked' in html
     assert 'type="radio" name="to" value="4" id="to-4" checked' in html
 
 
-def test_a_rule_not_yet_made_or_repealed_says_so(client, ns):
+def test_a_rule_not_yet_made_or_repealed_says_so(client, coop):
     assert "not yet in the rule book" in page(client, "/coop/rules/deputy/?at=2020-01-01")
     assert "repealed since 1 January 2019" in page(client, "/coop/rules/old-rule/")
 
 
-def test_a_version_permalink_shows_that_version_and_where_it_came_from(client, ns):
+def test_a_version_permalink_shows_that_version_and_where_it_came_from(client, coop):
     html = page(client, "/coop/rules/nominations/v/2/")
     assert "10 per cent" in html and "permanent link" in html
     assert "Lower the threshold to 10%" in html
     assert 'href="/coop/rules/nominations/compare/?from=1&amp;to=2"' in html
 
 
-def test_compare_shows_a_word_diff_inline_with_a_stats_line(client, ns):
+def test_compare_shows_a_word_diff_inline_with_a_stats_line(client, coop):
     html = page(client, "/coop/rules/nominations/compare/?from=1&to=3")
     assert "<del>15</del>" in html and "<ins>20</ins>" in html
     assert "1 word added, 1 removed" in html
 
 
-def test_compare_side_by_side_puts_the_versions_in_two_columns(client, ns):
+def test_compare_side_by_side_puts_the_versions_in_two_columns(client, coop):
     html = page(client, "/coop/rules/nominations/compare/?from=2&to=4&view=side")
     assert 'class="side-by-side"' in html
     assert "<del>10</del>" in html and "<ins>20</ins>" in html
     assert "Renumbered from 2.1 to 2.3" in html
 
 
-def test_blame_links_each_passage_to_the_version_and_proposal_that_introduced_it(client, ns):
+def test_blame_links_each_passage_to_the_version_and_proposal_that_introduced_it(client, coop):
     html = page(client, "/coop/rules/nominations/blame/")
     assert 'href="#origin-v3"' in html and 'href="#origin-v1"' in html
     assert 'id="origin-v3"' in html
-    assert f'href="/coop/proposals/{ns.p20.pk}/"' in html
+    assert f'href="/coop/proposals/{coop.p20.pk}/"' in html
     assert "Annual Conference" in html
     old = page(client, "/coop/rules/nominations/blame/?at=2017-01-01")
     assert 'href="#origin-v3"' not in old
 
 
-def test_changes_between_two_dates_lists_added_repealed_changed_and_renumbered(client, ns):
+def test_changes_between_two_dates_lists_added_repealed_changed_and_renumbered(client, coop):
     html = page(client, "/coop/changes/?from=2017-01-01&to=2022-06-01")
     assert "Deputy leader" in html.split('id="added-title"')[1]
     assert "Banners" in html.split('id="repealed-title"')[1]
@@ -123,14 +116,14 @@ def test_changes_between_two_dates_lists_added_repealed_changed_and_renumbered(c
     assert page(client, "/coop/changes/").count("Nothing changed") <= 1
 
 
-def test_changes_default_to_the_last_year(client, ns):
+def test_changes_default_to_the_last_year(client, coop):
     html = page(client, "/coop/changes/")
     today = timezone.localdate()
     assert f'value="{today.isoformat()}"' in html
     assert f'value="{today.year - 1}-' in html
 
 
-def test_the_proposals_list_filters_by_status_year_proposer_and_rule(client, ns):
+def test_the_proposals_list_filters_by_status_year_proposer_and_rule(client, coop):
     html = page(client, "/coop/proposals/")
     assert all(r in html for r in ("2017/1", "2021/4", "2021/7", "2021/9"))
     lost = page(client, "/coop/proposals/?status=lost")
@@ -143,8 +136,8 @@ def test_the_proposals_list_filters_by_status_year_proposer_and_rule(client, ns)
     assert "No proposal matches" in page(client, "/coop/proposals/?rule=quorum")
 
 
-def test_a_proposal_shows_its_diff_its_votes_and_who_sat_on_the_body_that_day(client, ns):
-    html = page(client, f"/coop/proposals/{ns.p20.pk}/")
+def test_a_proposal_shows_its_diff_its_votes_and_who_sat_on_the_body_that_day(client, coop):
+    html = page(client, f"/coop/proposals/{coop.p20.pk}/")
     assert "<del>10</del>" in html and "<ins>20</ins>" in html
     assert "Who sat on the Executive Committee on 28 August 2021 (5)" in html
     assert "Retired Member" not in html  # her term ended in 2015
@@ -152,13 +145,13 @@ def test_a_proposal_shows_its_diff_its_votes_and_who_sat_on_the_body_that_day(cl
     assert "adopted as" in html
 
 
-def test_a_stale_proposal_says_so(client, ns):
-    html = page(client, f"/coop/proposals/{ns.p15.pk}/")
+def test_a_stale_proposal_says_so(client, coop):
+    html = page(client, f"/coop/proposals/{coop.p15.pk}/")
     assert "Stale:" in html
     assert "No vote has been recorded" in html
 
 
-def test_the_parameter_page_draws_an_accessible_step_chart_and_a_table(client, ns):
+def test_the_parameter_page_draws_an_accessible_step_chart_and_a_table(client, coop):
     html = page(client, "/coop/parameters/nomination_threshold/")
     assert '<svg viewBox="0 0 640 280" role="img" aria-labelledby="chart-title chart-desc"' in html
     assert '<title id="chart-title">' in html and '<desc id="chart-desc">' in html
@@ -168,7 +161,7 @@ def test_the_parameter_page_draws_an_accessible_step_chart_and_a_table(client, n
     assert "<caption>Values over time</caption>" in html
 
 
-def test_search_finds_current_and_past_versions_and_can_stick_to_a_date(client, ns):
+def test_search_finds_current_and_past_versions_and_can_stick_to_a_date(client, coop):
     html = page(client, "/coop/search/?q=committee")
     assert html.count('class="snippet"') == 4  # the four versions of the nomination rule
     assert "<mark>" in html
@@ -177,25 +170,25 @@ def test_search_finds_current_and_past_versions_and_can_stick_to_a_date(client, 
     assert "10 per cent" in on_date
 
 
-def test_search_without_words_asks_for_some(client, ns):
+def test_search_without_words_asks_for_some(client, coop):
     assert "Type a word or a phrase" in page(client, "/coop/search/?q=")
     assert "Type a word or a phrase" in page(client, "/coop/search/")
 
 
-def test_search_snippets_escape_the_rule_text(client, ns):
+def test_search_snippets_escape_the_rule_text(client, coop):
     html = page(client, "/coop/search/?q=dues")
     assert "<b>" not in html  # PostgreSQL's ts_headline drops tags, the fallback escapes them
     assert "£5" in html and "<mark>Dues</mark>" in html
 
 
-def test_cite_redirects_any_number_a_rule_ever_had_to_the_rule(client, ns):
+def test_cite_redirects_any_number_a_rule_ever_had_to_the_rule(client, coop):
     response = client.get("/coop/cite/?ref=2.3")
     assert response.status_code == 302 and response["Location"] == "/coop/rules/nominations/"
     response = client.get("/coop/cite/?ref=2.2&at=2019-05-01")
     assert response["Location"] == "/coop/rules/quorum/?at=2019-05-01"
 
 
-def test_an_ambiguous_citation_picks_the_rule_of_the_day_or_lists_the_candidates(client, ns):
+def test_an_ambiguous_citation_picks_the_rule_of_the_day_or_lists_the_candidates(client, coop):
     assert client.get("/coop/cite/?ref=2.1&at=2018-01-01")["Location"] == (
         "/coop/rules/nominations/?at=2018-01-01"
     )
@@ -207,12 +200,12 @@ def test_an_ambiguous_citation_picks_the_rule_of_the_day_or_lists_the_candidates
     assert "/coop/rules/nominations/" in html and "/coop/rules/deputy/" in html
 
 
-def test_an_unknown_citation_is_a_404_that_says_so(client, ns):
+def test_an_unknown_citation_is_a_404_that_says_so(client, coop):
     html = page(client, "/coop/cite/?ref=9.9", status=404)
     assert "has ever been numbered &#x27;9.9&#x27;" in html
 
 
-def test_the_atom_feed_lists_adopted_changes_newest_first(client, ns):
+def test_the_atom_feed_lists_adopted_changes_newest_first(client, coop):
     response = client.get("/coop/feed/")
     assert response["Content-Type"].startswith("application/atom+xml")
     xml = response.content.decode()
@@ -223,8 +216,8 @@ def test_the_atom_feed_lists_adopted_changes_newest_first(client, ns):
     assert rule_feed.count("<entry>") == 4
 
 
-def test_pages_are_readable_without_javascript_and_printable(client, ns):
-    for url in ("/coop/", "/coop/rules/nominations/", f"/coop/proposals/{ns.p20.pk}/"):
+def test_pages_are_readable_without_javascript_and_printable(client, coop):
+    for url in ("/coop/", "/coop/rules/nominations/", f"/coop/proposals/{coop.p20.pk}/"):
         html = page(client, url)
         assert "<script" not in html
         assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
@@ -233,7 +226,7 @@ def test_pages_are_readable_without_javascript_and_printable(client, ns):
     assert "@media print" in rules and "@media (max-width" in rules
 
 
-def test_today_is_the_default_date(client, ns):
+def test_today_is_the_default_date(client, coop):
     today = timezone.localdate()
     assert f'value="{today.isoformat()}"' in page(client, "/coop/rules/nominations/")
-    assert today - datetime.timedelta(days=1) < ns.future
+    assert today - datetime.timedelta(days=1) < coop.future

@@ -1,10 +1,11 @@
 """Every member page runs the same number of SQL queries however big the rule book grows."""
 
+import copy
+
 import pytest
 
-from tests.web_builders import build, grow
-
-pytestmark = pytest.mark.django_db
+from tests import worlds
+from tests.worlds import built_once
 
 # page → queries; the comment lists them.
 PAGES = {
@@ -31,15 +32,30 @@ PAGES = {
 }
 
 
-@pytest.mark.parametrize("size", ["small", "large"])
+def grown_coop():
+    world = worlds.coop()
+    worlds.grow_coop(world, count=8)
+    return world
+
+
+@pytest.fixture(scope="module", params=["small", "large"])
+def sized_world(request, django_db_setup, django_db_blocker):
+    """The co-operative's world as it is, then grown; each built once for the module."""
+    build = worlds.coop if request.param == "small" else grown_coop
+    with built_once(django_db_blocker, build) as world:
+        yield world
+
+
+@pytest.fixture
+def sized(db, sized_world):
+    return copy.deepcopy(sized_world)
+
+
 @pytest.mark.parametrize(("url", "queries"), PAGES.items())
 def test_a_page_runs_a_fixed_number_of_queries(
-    client, django_assert_num_queries, size, url, queries
+    client, django_assert_num_queries, sized, url, queries
 ):
-    ns = build()
-    if size == "large":
-        grow(ns, count=8)
-    url = url.format(p20=ns.p20.pk)
+    url = url.format(p20=sized.p20.pk)
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert response.status_code == 200

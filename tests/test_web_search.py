@@ -6,49 +6,44 @@ import re
 import pytest
 
 from rulebook.search import highlight, search_versions, words
-from tests.web_builders import D, build
-
-
-@pytest.fixture
-def ns(db):
-    return build()
+from tests.worlds import D
 
 
 def keys(hits):
     return [(h.version.rule.key, h.version.seq) for h in hits]
 
 
-def test_every_word_must_match_and_old_versions_are_found(ns):
-    hits = search_versions(rulebook=ns.book, query="vacancy committee")
+def test_every_word_must_match_and_old_versions_are_found(coop):
+    hits = search_versions(rulebook=coop.book, query="vacancy committee")
     assert sorted(keys(hits)) == [("nominations", seq) for seq in (1, 2, 3, 4)]
-    assert search_versions(rulebook=ns.book, query="vacancy flags") == []
+    assert search_versions(rulebook=coop.book, query="vacancy flags") == []
 
 
-def test_the_date_filter_keeps_only_versions_in_force_that_day(ns):
-    hits = search_versions(rulebook=ns.book, query="committee", on=D("2018-01-01"))
+def test_the_date_filter_keeps_only_versions_in_force_that_day(coop):
+    hits = search_versions(rulebook=coop.book, query="committee", on=D("2018-01-01"))
     assert keys(hits) == [("nominations", 2)]
     assert hits[0].until == D("2021-09-29")
-    assert search_versions(rulebook=ns.book, query="flags", on=D("2020-01-01")) == []
+    assert search_versions(rulebook=coop.book, query="flags", on=D("2020-01-01")) == []
 
 
 @pytest.mark.postgres
-def test_postgres_understands_phrases_and_exclusions(ns):
-    assert len(search_versions(rulebook=ns.book, query='"per cent of the members"')) == 4
-    assert search_versions(rulebook=ns.book, query='"cent per"') == []
-    assert ("deputy", 1) in keys(search_versions(rulebook=ns.book, query="elected"))
-    assert ("deputy", 1) not in keys(search_versions(rulebook=ns.book, query="elected -leader"))
-    assert keys(search_versions(rulebook=ns.book, query="deputy or banners")) != []
+def test_postgres_understands_phrases_and_exclusions(coop):
+    assert len(search_versions(rulebook=coop.book, query='"per cent of the members"')) == 4
+    assert search_versions(rulebook=coop.book, query='"cent per"') == []
+    assert ("deputy", 1) in keys(search_versions(rulebook=coop.book, query="elected"))
+    assert ("deputy", 1) not in keys(search_versions(rulebook=coop.book, query="elected -leader"))
+    assert keys(search_versions(rulebook=coop.book, query="deputy or banners")) != []
 
 
 @pytest.mark.postgres
-def test_postgres_ranks_a_heading_match_above_a_text_match(ns):
-    hits = search_versions(rulebook=ns.book, query="nominations")
+def test_postgres_ranks_a_heading_match_above_a_text_match(coop):
+    hits = search_versions(rulebook=coop.book, query="nominations")
     assert hits[0].version.heading == "Nominations"
 
 
 @pytest.mark.postgres
-def test_postgres_stems_words(ns):
-    assert search_versions(rulebook=ns.book, query="nominate") != []
+def test_postgres_stems_words(coop):
+    assert search_versions(rulebook=coop.book, query="nominate") != []
 
 
 def test_the_query_words_drop_search_syntax():

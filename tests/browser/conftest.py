@@ -26,11 +26,11 @@ CHROMIUM_ARGS = [
 def site(live_server, transactional_db):
     """The test rule book, built before any browser starts: with Playwright's event loop
     running, the ORM would open a second connection that is never closed."""
-    from tests.web_builders import build
+    from tests import worlds
 
-    ns = build()
-    ns.url = live_server.url
-    return ns
+    world = worlds.coop()
+    world.url = live_server.url
+    return world
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from proposals.roles import DRAFTER, SECRETARY
-from tests.admin_support import NEW, OLD, book, staff
+from tests import worlds
+from tests.factories import staff
+from tests.worlds import NEW, OLD
 
 pytestmark = [pytest.mark.browser]
 PASSWORD = "a long test password"
@@ -17,7 +19,7 @@ def journey(transactional_db):
     """The data, made before the browser starts (the `page` fixture comes after this one):
     the ORM is not used while Playwright's event loop runs in this thread."""
     staff("clerk", DRAFTER, SECRETARY, password=PASSWORD)
-    return book()
+    return worlds.club()
 
 
 @pytest.fixture
