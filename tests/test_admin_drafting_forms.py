@@ -10,11 +10,11 @@ from django.urls import reverse
 
 from proposals import forms
 from proposals.models import Amendment, Proposal
+from proposals.roles import DRAFTER
 from proposals.services import proposal_rebase, proposal_submit
 from rulebook.models import AuditEntry
-from tests.admin_support import NEW, OLD, book, drafter, proposal_post
-from tests.factories import add_version
-from tests.proposal_factories import amend, draft
+from tests.factories import ProposalFactory, add_version, amend, staff
+from tests.worlds import NEW, OLD, proposal_post
 
 pytestmark = pytest.mark.django_db
 ADD = reverse("admin:proposals_proposal_add")
@@ -25,11 +25,11 @@ def page_of(proposal):
 
 
 @pytest.fixture
-def data(client):
-    """The small rule book of `tests.admin_support`, with a drafter logged in."""
-    user = drafter()
+def data(client, club):
+    """The club's rule book (`tests.worlds.club`), with a drafter logged in."""
+    user = staff("drafter", DRAFTER)
     client.force_login(user)
-    return SimpleNamespace(**vars(book()), client=client, user=user)
+    return SimpleNamespace(**vars(club), client=client, user=user)
 
 
 def saved_record():
@@ -56,7 +56,9 @@ def existing_row(amendment, **changes):
 
 
 def test_an_unknown_parameter_on_a_new_amendment_is_a_form_error_and_nothing_is_written(data):
-    proposal = draft(data.rulebook, amend(data.rule, NEW), reference="2026/4")
+    proposal = ProposalFactory(
+        rulebook=data.rulebook, amendments=[amend(data.rule, NEW)], reference="2026/4"
+    )
     before = saved_record()
     chapter = {"rule": data.chapter.pk, "text": "Chapter 4: Selections", "parameters": '{"x": 1}'}
     post = proposal_post(
@@ -89,8 +91,10 @@ def test_an_insert_of_a_key_the_rule_book_has_is_refused_on_its_key(data):
 
 
 def test_renaming_a_draft_to_a_reference_in_use_is_a_form_error(data):
-    draft(data.rulebook, amend(data.rule, NEW), reference="2026/1")
-    proposal = draft(data.rulebook, amend(data.chapter, "Chapter 4: Selections"))
+    ProposalFactory(rulebook=data.rulebook, amendments=[amend(data.rule, NEW)], reference="2026/1")
+    proposal = ProposalFactory(
+        rulebook=data.rulebook, amendments=[amend(data.chapter, "Chapter 4: Selections")]
+    )
     before = saved_record()
     existing = existing_row(proposal.amendments.get())
     post = proposal_post(data.rulebook, existing=[existing], reference="2026/1")
@@ -124,10 +128,12 @@ def test_a_new_draft_is_created_through_the_services_and_audited(data):
 
 
 def test_changing_removing_and_adding_amendments_of_a_draft(data):
-    proposal = draft(
-        data.rulebook,
-        amend(data.rule, NEW),
-        {"kind": "insert", "key": "c4-ballots", "number": "4.2", "text": "Ballots."},
+    proposal = ProposalFactory(
+        rulebook=data.rulebook,
+        amendments=[
+            amend(data.rule, NEW),
+            {"kind": "insert", "key": "c4-ballots", "number": "4.2", "text": "Ballots."},
+        ],
         reference="2026/4",
     )
     changed, removed = proposal.amendments.order_by("order")
@@ -153,7 +159,9 @@ def test_changing_removing_and_adding_amendments_of_a_draft(data):
 
 
 def test_a_submitted_proposal_is_read_only_in_the_drafting_form(data):
-    proposal = draft(data.rulebook, amend(data.rule, NEW), reference="2026/4")
+    proposal = ProposalFactory(
+        rulebook=data.rulebook, amendments=[amend(data.rule, NEW)], reference="2026/4"
+    )
     proposal_submit(proposal=proposal)
     before = saved_record()
     response = data.client.get(page_of(proposal))
@@ -167,7 +175,9 @@ def test_a_submitted_proposal_is_read_only_in_the_drafting_form(data):
 
 
 def test_an_amendment_with_a_rebase_conflict_is_read_only_and_its_draft_still_saves(data):
-    proposal = draft(data.rulebook, amend(data.rule, NEW), reference="2026/4")
+    proposal = ProposalFactory(
+        rulebook=data.rulebook, amendments=[amend(data.rule, NEW)], reference="2026/4"
+    )
     add_version(data.rule, "2024-01-01", OLD.replace("15", "12"), number="4.1")
     proposal_rebase(proposal=proposal)
     amendment = proposal.amendments.get()
@@ -191,7 +201,9 @@ def test_an_amendment_with_a_rebase_conflict_is_read_only_and_its_draft_still_sa
 def test_a_refusal_at_save_time_is_a_message_and_rolls_everything_back(data, monkeypatch):
     """As if the draft changed between the form's check and the save: the service refuses,
     nothing is kept, and the drafter is told (never a server error)."""
-    proposal = draft(data.rulebook, amend(data.rule, NEW), reference="2026/4")
+    proposal = ProposalFactory(
+        rulebook=data.rulebook, amendments=[amend(data.rule, NEW)], reference="2026/4"
+    )
     before = saved_record()
     monkeypatch.setattr(forms, "_amendment_problems", lambda proposal, rows: {})
     unchanged = existing_row(proposal.amendments.get(), text=OLD)

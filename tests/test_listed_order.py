@@ -6,7 +6,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from proposals.models import Proposal
-from tests.proposal_factories import ProposalFactory
+from tests.factories import ProposalFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,7 @@ import re
 import pytest
 from rest_framework.test import APIClient
 
-from tests.web_builders import build
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def ns():
-    return build()
 
 
 def on_page(client, **query):
@@ -42,18 +35,18 @@ def in_api(**query):
         {"status": "adopted", "rule": "2.1"},
     ],
 )
-def test_the_page_and_the_api_find_the_same_proposals(client, ns, query):
+def test_the_page_and_the_api_find_the_same_proposals(client, coop, query):
     assert on_page(client, **query) == in_api(**query)
 
 
-def test_a_filter_by_a_number_the_rule_once_had_finds_its_proposals(client, ns):
+def test_a_filter_by_a_number_the_rule_once_had_finds_its_proposals(client, coop):
     assert "2021/7" in in_api(rule="2.3")
 
 
 @pytest.mark.parametrize(
     ("name", "value"), [("status", "won"), ("year", "1800"), ("year", "soon"), ("rule", "x" * 101)]
 )
-def test_a_bad_filter_value_is_a_400_naming_it_on_both(client, ns, name, value):
+def test_a_bad_filter_value_is_a_400_naming_it_on_both(client, coop, name, value):
     page = client.get("/coop/proposals/", {name: value})
     assert page.status_code == 400 and name in page.content.decode()
     api = APIClient().get("/api/rulebooks/coop/proposals/", {name: value})

@@ -4,18 +4,15 @@ service, the admin's workflow page and the API, each saving the row and an audit
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from proposals.models import Proposal
-from proposals.roles import DRAFTER, SECRETARY, ensure_roles
+from proposals.roles import DRAFTER, SECRETARY
 from proposals.services import proposal_remit, proposal_submit
 from rulebook.models import AuditEntry
-from tests.factories import RuleFactory, add_version
-from tests.proposal_factories import amend, carried, draft
+from tests.factories import ProposalFactory, RuleFactory, add_version, amend, staff, user
 
 pytestmark = pytest.mark.django_db
 
@@ -29,15 +26,10 @@ def rule(rulebook):
 
 @pytest.fixture
 def submitted(rulebook, rule):
-    proposal = draft(rulebook, amend(rule, "20 per cent"), reference="2026/4")
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend(rule, "20 per cent")], reference="2026/4"
+    )
     return proposal_submit(proposal=proposal, submitted_on=datetime.date(2026, 7, 1))
-
-
-def person(name, *groups, staff=True):
-    ensure_roles()
-    user = get_user_model().objects.create_user(name, is_staff=staff)
-    user.groups.set(Group.objects.filter(name__in=groups))
-    return user
 
 
 def remits_of(proposal) -> list[AuditEntry]:
@@ -45,7 +37,7 @@ def remits_of(proposal) -> list[AuditEntry]:
 
 
 def test_remitting_a_submitted_proposal_ends_it_remitted_and_audited(submitted):
-    drafter = person("drafter", DRAFTER)
+    drafter = staff("drafter", DRAFTER)
 
     proposal_remit(proposal=submitted, by=drafter)
 
@@ -58,9 +50,11 @@ def test_remitting_a_submitted_proposal_ends_it_remitted_and_audited(submitted):
 @pytest.mark.parametrize("status", ["draft", "carried"])
 def test_only_a_submitted_proposal_can_be_remitted(rulebook, rule, status):
     proposal = (
-        draft(rulebook, amend(rule, "20 per cent"))
+        ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "20 per cent")])
         if status == "draft"
-        else carried(rulebook, amend(rule, "20 per cent"))
+        else ProposalFactory(
+            rulebook=rulebook, amendments=[amend(rule, "20 per cent")], carried=True
+        )
     )
 
     with pytest.raises(ValidationError) as excinfo:
@@ -80,7 +74,7 @@ def admin_url(name, proposal):
 
 
 def test_the_admin_offers_remit_for_a_submitted_proposal_and_remits_it(client, submitted):
-    client.force_login(person("drafter", DRAFTER))
+    client.force_login(staff("drafter", DRAFTER))
 
     change = client.get(admin_url("change", submitted))
     assert change.status_code == 200
@@ -96,8 +90,8 @@ def test_the_admin_offers_remit_for_a_submitted_proposal_and_remits_it(client, s
 
 
 def test_the_admin_does_not_offer_remit_for_a_draft_and_refuses_it(client, rulebook, rule):
-    proposal = draft(rulebook, amend(rule, "20 per cent"))
-    client.force_login(person("drafter", DRAFTER))
+    proposal = ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "20 per cent")])
+    client.force_login(staff("drafter", DRAFTER))
 
     change = client.get(admin_url("change", proposal))
     assert change.status_code == 200
@@ -110,7 +104,7 @@ def test_the_admin_does_not_offer_remit_for_a_draft_and_refuses_it(client, ruleb
 
 
 def test_the_admin_remit_page_needs_the_change_permission(client, submitted):
-    client.force_login(person("secretary", SECRETARY))
+    client.force_login(staff("secretary", SECRETARY))
 
     assert client.post(admin_url("remit", submitted)).status_code == 403
     assert Proposal.objects.get(pk=submitted.pk).status == "submitted"
@@ -127,7 +121,7 @@ def api_client(user) -> APIClient:
 
 
 def test_the_api_remits_a_submitted_proposal(submitted):
-    drafter = person("drafter", DRAFTER, staff=False)
+    drafter = user("drafter", DRAFTER)
 
     response = api_client(drafter).post(api_url(submitted), {}, format="json")
 
@@ -138,11 +132,11 @@ def test_the_api_remits_a_submitted_proposal(submitted):
 
 
 def test_the_api_answers_409_when_the_status_forbids_remitting(rulebook, rule):
-    proposal = draft(rulebook, amend(rule, "20 per cent"), reference="2026/9")
-
-    response = api_client(person("drafter", DRAFTER, staff=False)).post(
-        api_url(proposal), {}, format="json"
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend(rule, "20 per cent")], reference="2026/9"
     )
+
+    response = api_client(user("drafter", DRAFTER)).post(api_url(proposal), {}, format="json")
 
     assert response.status_code == 409
     assert response.json() == {
@@ -152,9 +146,7 @@ def test_the_api_answers_409_when_the_status_forbids_remitting(rulebook, rule):
 
 
 def test_the_api_refuses_remitting_without_the_change_permission(submitted):
-    response = api_client(person("secretary", SECRETARY, staff=False)).post(
-        api_url(submitted), {}, format="json"
-    )
+    response = api_client(user("secretary", SECRETARY)).post(api_url(submitted), {}, format="json")
 
     assert response.status_code == 403
     assert Proposal.objects.get(pk=submitted.pk).status == "submitted"

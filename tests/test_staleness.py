@@ -10,8 +10,7 @@ from rest_framework.test import APIClient
 from proposals.checks import admissibility_warnings
 from proposals.models import Amendment, Proposal
 from proposals.services import StaleAmendments, proposal_adopt
-from tests.factories import RuleFactory, add_version
-from tests.proposal_factories import amend, carried, draft
+from tests.factories import ProposalFactory, RuleFactory, add_version, amend
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +22,19 @@ def world(rulebook):
     rule, other = RuleFactory(rulebook=rulebook, key="quorum"), RuleFactory(rulebook=rulebook)
     add_version(rule, "2016-01-01", "Ten.")
     add_version(other, "2016-01-01", "Old.")
-    adopted = carried(rulebook, amend(other, "New."), reference="A/1")
+    adopted = ProposalFactory(
+        rulebook=rulebook, amendments=[amend(other, "New.")], reference="A/1", carried=True
+    )
     proposal_adopt(proposal=adopted, effective_from=datetime.date(2026, 10, 1))
-    overtaken = carried(rulebook, amend(rule, "Twenty."), reference="S/1")
+    overtaken = ProposalFactory(
+        rulebook=rulebook, amendments=[amend(rule, "Twenty.")], reference="S/1", carried=True
+    )
     add_version(rule, "2020-01-01", "Fifteen.")
-    fresh = draft(rulebook, amend(rule, "Thirty."), reference="D/1")
-    inserting = draft(
-        rulebook, {"kind": "insert", "key": "new", "number": "9", "text": "t"}, reference="I/1"
+    fresh = ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "Thirty.")], reference="D/1")
+    inserting = ProposalFactory(
+        rulebook=rulebook,
+        amendments=[{"kind": "insert", "key": "new", "number": "9", "text": "t"}],
+        reference="I/1",
     )
     return {"fresh": fresh, "overtaken": overtaken, "adopted": adopted, "insert": inserting}
 

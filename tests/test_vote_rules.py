@@ -14,8 +14,7 @@ from proposals.services import proposal_submit, vote_record
 from proposals.services.tally import Section
 from rulebook.exchange.importing import rulebook_import
 from rulebook.exchange.values import InvalidRulebookFile
-from tests.factories import RuleFactory, add_version
-from tests.proposal_factories import amend, draft
+from tests.factories import ProposalFactory, RuleFactory, add_version, amend
 
 pytestmark = pytest.mark.django_db
 HELD = datetime.date(2021, 9, 25)
@@ -106,7 +105,9 @@ def submitted(rulebook):
     Membership.objects.create(body=nec, name="Alice", start=datetime.date(2019, 1, 1))
     rule = RuleFactory(rulebook=rulebook)
     add_version(rule, "2015-01-01", "Ten.")
-    return proposal_submit(proposal=draft(rulebook, amend(rule, "Twenty.")))
+    return proposal_submit(
+        proposal=ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "Twenty.")])
+    )
 
 
 @pytest.mark.parametrize("case", BAD_VOTES)

@@ -382,6 +382,41 @@ def club(slug: str = "club") -> SimpleNamespace:
     )
 
 
+def proposal_post(rulebook, amendments=(), *, existing=(), votes=0, **fields) -> dict:
+    """POST data for the proposal add or change form.
+
+    `amendments` are dicts of amendment form fields for new rows; `existing` are dicts with
+    an "id" for rows already saved (add "DELETE": "on" to remove one).
+    """
+    data = {
+        "rulebook": rulebook.pk,
+        "reference": "2026/4",
+        "title": "Lower the nomination threshold",
+        "proposer": "Northfield CLP",
+        "conference_year": "2026",
+        "rationale": "",
+        **fields,
+    }
+    rows = [*existing, *amendments]
+    data.update(
+        {
+            "amendments-TOTAL_FORMS": str(len(rows)),
+            "amendments-INITIAL_FORMS": str(len(existing)),
+            "amendments-MIN_NUM_FORMS": "0",
+            "amendments-MAX_NUM_FORMS": "1000",
+            "votes-TOTAL_FORMS": str(votes),
+            "votes-INITIAL_FORMS": str(votes),
+            "votes-MIN_NUM_FORMS": "0",
+            "votes-MAX_NUM_FORMS": "1000",
+        }
+    )
+    for index, row in enumerate(rows):
+        row = {"kind": "amend", "parameters": "{}", **row}
+        for key, value in row.items():
+            data[f"amendments-{index}-{key}"] = value
+    return data
+
+
 # --- club_history: the importer's world ------------------------------------------------------
 
 CLUB = """\
