@@ -18,8 +18,8 @@ app_name = "api"
 LIST = {"get": "list"}
 DETAIL = {"get": "retrieve"}
 BOOK = "rulebooks/<slug:slug>/"
-RULE = BOOK + "rules/<str:key>/"
-PROPOSAL = BOOK + "proposals/<int:pk>/"
+RULE = BOOK + "rules/<rule_key:key>/"
+PROPOSAL = BOOK + "proposals/<id:pk>/"
 
 # The interactive docs are Swagger UI from drf-spectacular-sidecar, served from our own static
 # files; the split view loads its start-up script from a URL rather than inline, so only what
@@ -38,7 +38,7 @@ urlpatterns = [
     path(RULE, history.RuleDetailViewSet.as_view(DETAIL), name="rule-detail"),
     path(RULE + "versions/", history.VersionViewSet.as_view(LIST), name="version-list"),
     path(
-        RULE + "versions/<int:seq>/",
+        RULE + "versions/<id:seq>/",
         history.VersionViewSet.as_view(DETAIL),
         name="version-detail",
     ),
@@ -48,7 +48,7 @@ urlpatterns = [
     path(BOOK + "cite/", reports.CiteView.as_view(), name="cite"),
     path(BOOK + "parameters/", rulebook.ParameterViewSet.as_view(LIST), name="parameter-list"),
     path(
-        BOOK + "parameters/<str:key>/",
+        BOOK + "parameters/<parameter_key:key>/",
         rulebook.ParameterViewSet.as_view(DETAIL),
         name="parameter-detail",
     ),

@@ -30,6 +30,36 @@ def _json(detail: str, status: int) -> JsonResponse:
     return JsonResponse({"detail": detail}, status=status)
 
 
+class RefuseNulMiddleware:
+    """A NUL byte anywhere in the path or the query string is a 400 before any view runs.
+
+    No address of the site means one, and PostgreSQL refuses NUL in text with an error (a
+    500) wherever a view would pass the value on, e.g. the admin's autocomplete search. One
+    check here instead of one per view; bodies are checked by their forms and serializers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        where = _nul_in(request)
+        if where is None:
+            return self.get_response(request)
+        message = f"The address contains a NUL character (in {where}): remove it."
+        if is_api(request):
+            return _json(message, 400)
+        return render(request, "400.html", {"message": message}, status=400)
+
+
+def _nul_in(request) -> str | None:
+    if "\x00" in request.path:
+        return "the path"
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            return f"'{name.replace(chr(0), '')}'"
+    return None
+
+
 class FaultsMiddleware:
     """A view's database outage → 503; an oversized API body → 413 (else the handlers below)."""
 

@@ -87,9 +87,10 @@ ABSOLUTE_URL_OVERRIDES = {
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.replica.ReplicaReadsMiddleware",
-    "config.faults.FaultsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    "config.faults.FaultsMiddleware",
+    "config.faults.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

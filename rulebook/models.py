@@ -14,6 +14,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+KEY_MAX_LENGTH = 100
+PARAMETER_KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
 key_validator = RegexValidator(
     KEY_PATTERN,
     "Use lower-case letters, digits and single hyphens only (for example c4-ii-2-b-i).",
@@ -57,7 +59,7 @@ class Rule(models.Model):
 
     rulebook = models.ForeignKey(Rulebook, on_delete=models.PROTECT, related_name="rules")
     key = models.CharField(
-        max_length=100,
+        max_length=KEY_MAX_LENGTH,
         validators=[key_validator],
         help_text="Stable key, never changed even when the rule is renumbered or moved.",
     )
@@ -220,8 +222,8 @@ class Parameter(models.Model):
 
     rulebook = models.ForeignKey(Rulebook, on_delete=models.PROTECT, related_name="parameters")
     key = models.CharField(
-        max_length=100,
-        validators=[RegexValidator(r"^[a-z][a-z0-9_]*$", "Use lower_case_with_underscores.")],
+        max_length=KEY_MAX_LENGTH,
+        validators=[RegexValidator(PARAMETER_KEY_PATTERN, "Use lower_case_with_underscores.")],
         help_text="Stable key, e.g. leader_nomination_mp_threshold.",
     )
     label = models.CharField(max_length=200, blank=True)

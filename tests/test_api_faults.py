@@ -31,14 +31,37 @@ def assert_json_error(response, status):
         "/api/nothing%0d%0a",
         "/api/rulebooks/x%0d%0a/rules/",
         "/api/rulebooks/%0d%0aSet-Cookie:x=1/",
-        "/api/%00/",
         "/api/" + "a" * 3000 + "/",
+        "/api/rulebooks/x/rules/" + "a" * 300 + "/",
+        "/api/rulebooks/x/rules/UPPER/versions/",
+        "/api/rulebooks/x/rules/a/versions/99999999999999999999/",
+        "/api/rulebooks/x/proposals/99999999999999999999/",
+        "/api/rulebooks/x/parameters/Not-A-Key/",
     ],
 )
 def test_an_unmatched_api_path_is_a_json_404(client, path):
     response = client.get(path)
     assert_json_error(response, 404)
     assert "Set-Cookie" not in response.headers or "x=1" not in response["Set-Cookie"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/%00/", "/api/rulebooks/?page=%00", "/api/rulebooks/labour/rules/?at=2020%0001-01"],
+)
+def test_a_nul_byte_in_an_api_address_is_a_json_400_before_any_view(client, path):
+    response = client.get(path)
+    assert_json_error(response, 400)
+    assert "NUL character" in response.json()["detail"]
+
+
+def test_a_nul_byte_in_an_admin_search_is_a_400_not_a_database_error(admin_client):
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {"term": "\x00", "app_label": "proposals", "model_name": "amendment", "field_name": "rule"},
+    )
+    assert response.status_code == 400
+    assert "NUL character" in response.content.decode()
 
 
 def test_a_bad_host_header_under_the_api_is_a_json_400():

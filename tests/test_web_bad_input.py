@@ -24,7 +24,7 @@ CASES = [
         for bad in ["x", "-1", "0", "1.5", HUGE, "\u0661"]
     ],
     *[
-        (url, name, NUL, 400, "must be a date")
+        (url, name, NUL, 400, "contains a NUL character")
         for url, name in [
             ("/club/", "at"),
             ("/club/rules/dues/", "at"),
@@ -63,8 +63,8 @@ CASES = [
 BAD_PATHS = [
     ("/nobook/", "no rule book"),
     ("/club/rules/nosuch/", "no rule"),
-    ("/club/rules/%00/", "no rule"),
-    ("/club/rules/" + "a" * 300 + "/", "no rule"),
+    ("/club/rules/%00/", "contains a nul character"),
+    ("/club/rules/" + "a" * 300 + "/", "no page at this address"),
     ("/club/rules/dues/v/9/", "has no version 9"),
     (f"/club/rules/dues/v/{HUGE}/", "no page at this address"),
     ("/club/rules/nosuch/compare/?from=1&to=2", "no rule"),
@@ -72,7 +72,7 @@ BAD_PATHS = [
     ("/club/rules/nosuch/feed/", ""),
     ("/nobook/feed/", ""),
     ("/club/parameters/nosuch/", "no parameter"),
-    ("/club/parameters/%00/", "no parameter"),
+    ("/club/parameters/%00/", "contains a nul character"),
     ("/club/proposals/999/", "no proposal"),
     (f"/club/proposals/{HUGE}/", "no page at this address"),
     ("/nobook/proposals/", "no rule book"),

@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from rulebook.converters import MAX_ID
 from rulebook.search import MAX_QUERY_LENGTH
 
 
@@ -22,8 +23,6 @@ class BadQuery(ValueError):
     """The address asks for something malformed: answered with 400 and the message."""
 
 
-# Larger than any sequence number or id we will ever have, smaller than PostgreSQL's integer.
-MAX_INT = 2**31 - 1
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DIGITS = re.compile(r"[0-9]{1,10}")
 
@@ -94,7 +93,7 @@ class QueryNumber(_Named, forms.Field):
             if self.default is not None:
                 return self.default
             self.fail(f"is missing: give {self.example} such as {self.name}=1.")
-        if len(text) > 40 or not _DIGITS.fullmatch(text) or not 1 <= int(text) <= MAX_INT:
+        if len(text) > 40 or not _DIGITS.fullmatch(text) or not 1 <= int(text) <= MAX_ID:
             self.fail(f"must be a whole number from 1, not {text[:40]!r}.")
         return int(text)
 

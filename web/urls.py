@@ -3,17 +3,14 @@
 The paths are contracts (docs: DESIGN.md, "Member pages"); the names may change.
 """
 
-from django.urls import path, register_converter
+from django.urls import path
 
 from web import feeds, views
-from web.converters import PositiveIdConverter
-
-register_converter(PositiveIdConverter, "id")
 
 app_name = "web"
 
 book = "<slug:rulebook>/"
-rule = book + "rules/<str:key>/"
+rule = book + "rules/<rule_key:key>/"
 
 urlpatterns = [
     path("", views.index, name="index"),
@@ -29,5 +26,5 @@ urlpatterns = [
     path(rule + "compare/", views.compare_versions, name="compare"),
     path(rule + "blame/", views.blame_view, name="blame"),
     path(rule + "feed/", feeds.RuleChangesFeed(), name="rule_feed"),
-    path(book + "parameters/<str:key>/", views.parameter_detail, name="parameter"),
+    path(book + "parameters/<parameter_key:key>/", views.parameter_detail, name="parameter"),
 ]
