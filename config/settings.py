@@ -272,6 +272,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DATE_FORMAT": "iso-8601",
     "EXCEPTION_HANDLER": "rulebook.api.errors.exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["rulebook.api.parsers.JSONParser"],
     "DEFAULT_THROTTLE_RATES": {
         "expensive": env.str("API_EXPENSIVE_RATE", default="120/minute"),
     },

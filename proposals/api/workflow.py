@@ -12,7 +12,6 @@ from django.db.models import prefetch_related_objects
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,6 +22,7 @@ from proposals.api.permissions import RequiresPermission
 from proposals.api.serializers import AdoptedSerializer, ProposalDetailSerializer, RebaseSerializer
 from proposals.models import Proposal
 from rulebook.api.errors import error_responses
+from rulebook.api.parsers import JSONParser
 from rulebook.models import parameter_values_prefetch
 
 

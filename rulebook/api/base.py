@@ -8,9 +8,9 @@ from functools import cached_property
 
 from django.shortcuts import get_object_or_404
 from rest_framework import permissions, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.views import APIView
 
+from rulebook.api.parsers import JSONParser
 from rulebook.models import Rule, Rulebook
 
 
