@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
@@ -278,6 +279,14 @@ class ParameterValue(models.Model):
         raise ImmutableVersionError("Parameter values belong to an immutable rule version.")
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    def of(self, record: models.Model):
+        """The trail of `record` (a proposal, a body, a rule book), oldest first."""
+        return self.filter(
+            object_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        ).order_by("at", "id")
+
+
 class AuditEntry(models.Model):
     """Who did what, when, and what changed: written by every service that changes the record.
 
@@ -324,6 +333,8 @@ class AuditEntry(models.Model):
     )
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     record = GenericForeignKey("object_type", "object_id")
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
