@@ -178,13 +178,15 @@ class BodyAdmin(admin.ModelAdmin):
         obj.refresh_from_db()
 
     def save_formset(self, request, form, formset, change):
+        # What the admin's change message reads; the recorded terms are read only here.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         if not isinstance(formset, NewMembershipFormSet):
-            return  # the recorded terms are read only here
+            return
         for row in formset.forms:
             cleaned = getattr(row, "cleaned_data", None)
             if not cleaned or not row.has_changed():
                 continue
-            membership_create(
+            created = membership_create(
                 body=form.instance,
                 name=cleaned["name"],
                 seat=cleaned.get("seat") or "",
@@ -192,6 +194,7 @@ class BodyAdmin(admin.ModelAdmin):
                 end=cleaned.get("end"),
                 by=request.user,
             )
+            formset.new_objects.append(created)
 
 
 @admin.register(Membership)
