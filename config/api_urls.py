@@ -7,7 +7,7 @@ from csp.decorators import csp_update
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from proposals.api import history, workflow
+from proposals.api import audit, history, workflow
 from proposals.api import views as proposals
 from rulebook.api import reports
 from rulebook.api import views as rulebook
@@ -74,6 +74,7 @@ urlpatterns = [
     path(PROPOSAL + "remit/", workflow.RemitView.as_view(), name="proposal-remit"),
     path(PROPOSAL + "rebase/", workflow.RebaseView.as_view(), name="proposal-rebase"),
     path(PROPOSAL + "adopt/", workflow.AdoptView.as_view(), name="proposal-adopt"),
+    path(PROPOSAL + "audit/", audit.ProposalAuditViewSet.as_view(LIST), name="proposal-audit"),
     path(BOOK + "bodies/", proposals.BodyViewSet.as_view(LIST), name="body-list"),
     path(
         BOOK + "bodies/<slug:body>/",

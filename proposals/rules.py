@@ -333,3 +333,139 @@ def _same(proposed: Wording, base: Wording) -> bool:
         getattr(proposed, name) == getattr(base, name)
         for name in ("number", "heading", "text", "parameters")
     )
+
+
+# --- bodies and memberships --------------------------------------------------------------
+# Votes are history: a body or a term that recorded votes rest on cannot be changed under
+# them. The services (`proposals.services.bodies`) gather the facts from the database, the
+# admin's forms from their input, the importer from the file, and all ask these checks.
+
+
+@dataclass(frozen=True)
+class Term:
+    """One person's term on a body, as a row holds it or as a form or a file gives it."""
+
+    name: str
+    start: datetime.date | None
+    end: datetime.date | None  # None: still serving
+
+    def span(self) -> str:
+        start = self.start.isoformat() if self.start else "?"
+        return f"from {start} " + (f"until {self.end.isoformat()}" if self.end else "on")
+
+    def overlaps(self, other: Term) -> bool:
+        if self.start is None or other.start is None:
+            return False
+        return (other.end is None or self.start <= other.end) and (
+            self.end is None or other.start <= self.end
+        )
+
+
+@dataclass(frozen=True)
+class CastVote:
+    """A recorded roll-call vote cast under a term: when, and on what (for the message)."""
+
+    held_on: datetime.date
+    label: str  # e.g. "the NEC's recommendation on proposal 2018/4"
+
+
+def check_membership(
+    *,
+    body_name: str,
+    term: Term,
+    others: Iterable[Term] = (),
+    votes: Iterable[CastVote] = (),
+    moved: str | None = None,
+) -> list[Problem]:
+    """What is wrong with a term (paths: start, end, name, body).
+
+    The rules: a term does not end before it starts; one person's terms on one body do not
+    overlap (`others`: the body's other terms); every recorded roll-call vote cast under the
+    term (`votes`) stays inside it; and a term with recorded votes keeps its person and its
+    body (`moved`: "name" or "body" when the write changes it).
+    """
+    if term.start is not None and term.end is not None and term.end < term.start:
+        return [
+            Problem(
+                "end",
+                # As the importer always said it (tests/test_proposal_exchange.py).
+                f"{term.end.isoformat()} is before the term's start ({term.start.isoformat()})",
+            )
+        ]
+    problems = []
+    for other in others:
+        if other.name == term.name and term.overlaps(other):
+            problems.append(
+                Problem(
+                    "start",
+                    f"{term.name} already has a term on the {body_name} {other.span()}, which "
+                    f"overlaps this one ({term.span()}); one person's terms on a body cannot "
+                    "overlap",
+                )
+            )
+    votes = sorted(votes, key=lambda vote: vote.held_on)
+    if moved and votes:
+        problems.append(
+            Problem(
+                moved,
+                f"{term.name} cast recorded roll-call votes under this term ({_cast(votes)}); "
+                f"its {'member' if moved == 'name' else moved} cannot change",
+            )
+        )
+        return problems
+    for vote in votes:
+        if term.start is not None and not term_covers(term.start, term.end, vote.held_on):
+            problems.append(
+                Problem(
+                    "start" if vote.held_on < term.start else "end",
+                    f"{term.name} voted in the roll call of {vote.label} on "
+                    f"{vote.held_on.isoformat()}: the term must cover that day",
+                )
+            )
+    return problems
+
+
+def check_body_change(
+    *,
+    body_name: str,
+    decides_from: bool | None = None,
+    rulebook_changed: bool = False,
+    parent_invalid: str | None = None,
+    decisions: Sequence[CastVote] = (),
+    votes: Sequence[CastVote] = (),
+) -> list[Problem]:
+    """What is wrong with a change to a body (paths: decides, rulebook, parent).
+
+    The rules: whether a body is entitled to decide rule changes (`decides_from`: what it
+    was, when the write changes it) cannot change once it has taken decision votes
+    (`decisions`), which were valid by it; a body that has voted (`votes`) stays in its
+    rule book; its parent is another body of the same rule book, not one of its own
+    committees (`parent_invalid`: why not, as the caller found).
+    """
+    problems = []
+    if decides_from is not None and decisions:
+        entitled = "entitled" if decides_from else "not entitled"
+        problems.append(
+            Problem(
+                "decides",
+                f"the {body_name} took decision votes ({_cast(decisions)}) as a body "
+                f"{entitled} to decide rule changes; that cannot change now",
+            )
+        )
+    if rulebook_changed and votes:
+        problems.append(
+            Problem(
+                "rulebook",
+                f"the {body_name} voted in this rule book ({_cast(votes)}); it cannot move "
+                "to another",
+            )
+        )
+    if parent_invalid:
+        problems.append(Problem("parent", parent_invalid))
+    return problems
+
+
+def _cast(votes: Sequence[CastVote], shown: int = 3) -> str:
+    listed = "; ".join(f"{v.label} on {v.held_on.isoformat()}" for v in votes[:shown])
+    more = len(votes) - shown
+    return listed + (f"; and {more} more" if more > 0 else "")

@@ -8,7 +8,8 @@ changes and its place in the tree is moved by a renumber amendment.
 
 from django.contrib import admin
 from django.db.models import Count, OuterRef, Subquery
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from rulebook.models import AuditEntry, Parameter, ParameterValue, Rule, Rulebook, RuleVersion
 
@@ -148,10 +149,14 @@ class ParameterAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["at", "actor", "action", "subject"]
-    list_filter = ["action"]
+    list_display = ["at", "actor", "action", "subject", "what_changed"]
+    list_filter = ["action", "rulebook"]
     list_select_related = ["actor"]
     search_fields = ["action", "subject"]
     date_hierarchy = "at"
-    fields = ["at", "actor", "action", "subject", "data"]
+    fields = ["at", "actor", "action", "subject", "rulebook", "record", "what_changed", "data"]
     readonly_fields = fields
+
+    @admin.display(description="what changed")
+    def what_changed(self, obj):
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in obj.lines()))

@@ -8,6 +8,8 @@ on PostgreSQL, so does a trigger (see migration 0002).
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
@@ -279,8 +281,28 @@ class ParameterValue(models.Model):
         raise ImmutableVersionError("Parameter values belong to an immutable rule version.")
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    def of(self, record: models.Model):
+        """The trail of `record` (a proposal, a body, a rule book), oldest first."""
+        return self.filter(
+            object_type=ContentType.objects.get_for_model(record), object_id=record.pk
+        ).order_by("at", "id")
+
+
 class AuditEntry(models.Model):
-    """Who did what, when: written by every service that changes the record."""
+    """Who did what, when, and what changed: written by every service that changes the record.
+
+    `data["changes"]` holds what a write changed, field by field, as `[before, after]` (before
+    is None for a new record); other keys of `data` say what else the write concerned (the
+    vote, the amendment, the note …). `lines()` is the one place that renders them for people
+    (the admin's "History of this record" and the API's trail both use it).
+
+    `rulebook` and the generic reference (`object_type`, `object_id`) make a record's trail
+    findable: a proposal's entries (its amendments, votes and adoption included) point at the
+    proposal, a body's (its memberships included) at the body. A generic reference keeps the
+    domain running one way: `rulebook` never imports `proposals`. Entries written before these
+    columns existed keep them empty (the rows are never updated).
+    """
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     # PROTECT: the trail is history (the database refuses to change it), so a user who did
@@ -295,13 +317,74 @@ class AuditEntry(models.Model):
     action = models.CharField(max_length=60, help_text="e.g. proposal.submit, rulebook.import")
     subject = models.CharField(max_length=300, help_text="What it was done to, as text.")
     data = models.JSONField(default=dict, blank=True)
+    rulebook = models.ForeignKey(
+        Rulebook,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The rule book the record belongs to.",
+    )
+    object_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The kind of record written (proposal, body …).",
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    record = GenericForeignKey("object_type", "object_id")
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "audit entries"
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="rulebook_audit_record_idx"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.subject}"
+
+    # Keys of `data` not shown as lines: the changes (shown first) and the proposal's id (the
+    # record itself, which the trail is read from).
+    HIDDEN_KEYS = ("changes", "proposal")
+
+    def lines(self) -> list[str]:
+        """What changed, one line a field, e.g. "status: submitted → carried", then what
+        else the write concerned ("vote: 12")."""
+        data = self.data if isinstance(self.data, dict) else {}
+        lines = []
+        for field, change in (data.get("changes") or {}).items():
+            before, after = change if isinstance(change, list | tuple) else (None, change)
+            if before in (None, "", [], {}):
+                lines.append(f"{field}: {_shown(after)}")
+            else:
+                lines.append(f"{field}: {_shown(before)} → {_shown(after)}")
+        for key, value in data.items():
+            if key in self.HIDDEN_KEYS:
+                continue
+            lines.append(f"{key}: {_shown(value)}")
+        return lines
+
+    def described(self) -> str:
+        """`lines()` as one line (the admin's lists)."""
+        return "; ".join(self.lines())
+
+
+def _shown(value) -> str:
+    """A recorded value as people read it: "—" for nothing, lists joined, text as is."""
+    if value in (None, "", [], {}):
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(_shown(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key} {_shown(item)}" for key, item in value.items())
+    return str(value)
 
 
 # The tables that hold history: rows are only ever inserted (the database refuses UPDATE,

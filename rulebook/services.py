@@ -5,15 +5,59 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Max
 
-from rulebook.models import AuditEntry, Parameter, ParameterValue, Rule, Rulebook, RuleVersion
+from rulebook.models import (
+    AuditEntry,
+    Parameter,
+    ParameterValue,
+    Rule,
+    Rulebook,
+    RuleVersion,
+    json_number,
+)
 
 
-def audit_record(*, action: str, subject: str, by=None, data: dict | None = None) -> AuditEntry:
-    return AuditEntry.objects.create(action=action, subject=subject, actor=by, data=data or {})
+def audit_record(
+    *,
+    action: str,
+    subject: str,
+    by=None,
+    data: dict | None = None,
+    rulebook: Rulebook | None = None,
+    record: models.Model | None = None,
+    changes: dict | None = None,
+) -> AuditEntry:
+    """Write who did what, when: `record` is the object whose trail the entry belongs to (a
+    proposal for its amendments and votes too), `changes` what the write changed, by field,
+    as (before, after) — before None for a new record. See `AuditEntry.lines`."""
+    data = dict(data or {})
+    if changes:
+        data["changes"] = {field: [_json(b), _json(a)] for field, (b, a) in changes.items()}
+    return AuditEntry.objects.create(
+        action=action,
+        subject=subject,
+        actor=by,
+        data=data,
+        rulebook=rulebook,
+        object_type=ContentType.objects.get_for_model(record) if record is not None else None,
+        object_id=record.pk if record is not None else None,
+    )
+
+
+def _json(value):
+    """A field's value as JSON keeps it: dates in ISO form, decimals as numbers, a related
+    record as its text."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return json_number(value)
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
 
 
 def rule_create(

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponseRedirect
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from proposals.admin import display
 from proposals.admin.workflow import WorkflowViews
@@ -26,6 +29,7 @@ from proposals.forms import (
 from proposals.models import Amendment, Proposal, RollCallEntry, Vote
 from proposals.services import proposal_create, proposal_update
 from rulebook.admin import ReadOnlyMixin
+from rulebook.models import AuditEntry
 
 DRAFT = Proposal.Status.DRAFT
 WORKFLOW_FIELDS = ["status", "submitted_on", "adopted_on", "adoption_note"]
@@ -127,13 +131,32 @@ class VoteInline(ReadOnlyMixin, admin.TabularInline):
         return display.vote_figures(obj)
 
 
+class HistoryInline(ReadOnlyMixin, GenericTabularInline):
+    """The proposal's audit trail, oldest first: shown to whoever may view audit entries."""
+
+    model = AuditEntry
+    ct_field, ct_fk_field = "object_type", "object_id"
+    fields = ["at", "actor", "action", "what_changed"]
+    readonly_fields = fields
+    extra = 0
+    verbose_name = "entry"
+    verbose_name_plural = "History of this record"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor").order_by("at", "id")
+
+    @admin.display(description="what changed")
+    def what_changed(self, obj):
+        return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in obj.lines()))
+
+
 @admin.register(Proposal)
 class ProposalAdmin(WorkflowViews, admin.ModelAdmin):
     form = ProposalForm
     list_display = ["reference", "title", "proposer", "conference_year", "status", "stale"]
     list_filter = ["status", "conference_year", "rulebook", StaleFilter]
     search_fields = ["reference", "title", "proposer", "amendments__rule__key"]
-    inlines = [AmendmentInline, VoteInline]
+    inlines = [AmendmentInline, VoteInline, HistoryInline]
     actions = None
     fieldsets = [
         (None, {"fields": ["rulebook", *PROPOSAL_FIELDS]}),

@@ -18,11 +18,13 @@ from dataclasses import dataclass, field
 
 from proposals.exchange.common import choice, flag
 from proposals.models import Body, Membership
+from proposals.rules import Problem, Term, check_membership, problem_lines
 from rulebook.exchange.values import as_date, as_list, as_text, check_keys, model_field
 from rulebook.models import Rulebook
 
 BODY_KEYS = ("slug", "name", "kind", "decides", "parent", "members")
 MEMBER_KEYS = ("name", "seat", "from", "until")
+FILE_NAMES = {"start": "from", "end": "until"}  # a term's fields as the file names them
 
 
 @dataclass
@@ -87,13 +89,13 @@ def _check_body(item, path, errors, earlier: dict[str, PlannedBody]) -> PlannedB
         parent = None
     elif parent is not None:
         depth = earlier[parent].depth + 1
-    members = _check_members(item.get("members", []), f"{path}.members", errors)
+    members = _check_members(item.get("members", []), f"{path}.members", errors, name or slug)
     if slug is None:
         return None
     return PlannedBody(slug, name or "", kind, decides, parent, depth, members)
 
 
-def _check_members(value, path, errors) -> list[PlannedMember]:
+def _check_members(value, path, errors, body_name: str) -> list[PlannedMember]:
     members = []
     for index, item in enumerate(as_list(value, path, errors)):
         at = f"{path}[{index}]"
@@ -111,13 +113,22 @@ def _check_members(value, path, errors) -> list[PlannedMember]:
         )
         start = as_date(item.get("from"), f"{at}.from", errors)
         end = as_date(item.get("until"), f"{at}.until", errors, required=False)
-        if start and end and end < start:
-            errors.append(
-                f"{at}.until: {end.isoformat()} is before the term's start ({start.isoformat()})"
-            )
-        if name is not None:
-            members.append(PlannedMember(name, seat or "", start, end))
+        if name is None:
+            continue
+        # Each term against those listed before it, so an overlap is reported once.
+        problems = check_membership(
+            body_name=body_name,
+            term=Term(name, start, end),
+            others=[Term(m.name, m.start, m.end) for m in members],
+        )
+        errors += problem_lines([_in_file(p) for p in problems], at)
+        members.append(PlannedMember(name, seat or "", start, end))
     return members
+
+
+def _in_file(problem: Problem) -> Problem:
+    """A term's problem with the file's names for its fields (from, until)."""
+    return Problem(FILE_NAMES.get(problem.path, problem.path), problem.message)
 
 
 @dataclass

@@ -17,6 +17,7 @@ def lock_proposal(proposal: Proposal) -> Proposal:
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     for field in Proposal._meta.concrete_fields:
         setattr(proposal, field.attname, getattr(locked, field.attname))
+    proposal._status_when_locked = locked.status  # for `audit`: the status change, if any
     return proposal
 
 
@@ -46,10 +47,25 @@ def latest_version(rule: Rule) -> RuleVersion | None:
     return rule.versions.order_by("-seq").first()
 
 
-def audit(action: str, proposal: Proposal, by, **data) -> None:
+def audit(action: str, proposal: Proposal, by, *, changes: dict | None = None, **data) -> None:
+    """Record a write to `proposal` (or its amendments and votes) in its trail.
+
+    `changes` is what the write changed, by field, as (before, after). A change of status is
+    added here: `lock_proposal` remembered the status the step started from, so every
+    workflow step (submit, a decision vote, withdraw, adopt …) records, e.g., "status:
+    submitted → carried" without restating it.
+    """
+    changes = dict(changes or {})
+    before = getattr(proposal, "_status_when_locked", None)
+    if before is not None and before != proposal.status and "status" not in changes:
+        changes["status"] = (before, proposal.status)
+    proposal._status_when_locked = proposal.status
     audit_record(
         action=action,
         subject=f"proposal {proposal.reference} ({proposal.rulebook.slug})",
         by=by,
         data={"proposal": proposal.pk, **data},
+        rulebook=proposal.rulebook,
+        record=proposal,
+        changes=changes,
     )

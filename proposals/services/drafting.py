@@ -15,7 +15,7 @@ from proposals.services.amendments import (
     duplicate_targets,
 )
 from proposals.services.common import audit, lock_proposal
-from rulebook.models import Rulebook
+from rulebook.models import Rule, Rulebook
 
 PROPOSAL_FIELDS = {"reference", "title", "proposer", "rationale", "conference_year"}
 
@@ -54,7 +54,16 @@ def proposal_create(
     with transaction.atomic():
         proposal.save()
         _save_amendments(proposal, built)
-        audit("proposal.create", proposal, by, amendments=len(built))
+        audit(
+            "proposal.create",
+            proposal,
+            by,
+            amendments=len(built),
+            changes={
+                name: (None, getattr(proposal, name))
+                for name in ("reference", "title", "proposer", "conference_year")
+            },
+        )
     return proposal
 
 
@@ -71,6 +80,7 @@ def proposal_update(*, proposal: Proposal, by=None, **fields) -> Proposal:
     with transaction.atomic():
         lock_proposal(proposal)
         proposal.require(Proposal.Action.EDIT)
+        before = {name: getattr(proposal, name) for name in PROPOSAL_FIELDS}
         for name in PROPOSAL_FIELDS & set(fields):
             value = fields[name]
             setattr(proposal, name, value.strip() if isinstance(value, str) else value)
@@ -85,7 +95,14 @@ def proposal_update(*, proposal: Proposal, by=None, **fields) -> Proposal:
         if built is not None:
             proposal.amendments.all().delete()
             _save_amendments(proposal, built)
-        audit("proposal.update", proposal, by, fields=sorted(fields))
+        changes = {
+            name: (before[name], getattr(proposal, name))
+            for name in sorted(PROPOSAL_FIELDS)
+            if before[name] != getattr(proposal, name)
+        }
+        if built is not None:
+            changes["amendments"] = (None, ", ".join(_described(a) for a in built))
+        audit("proposal.update", proposal, by, fields=sorted(fields), changes=changes)
     return proposal
 
 
@@ -108,7 +125,9 @@ def amendment_add(*, proposal: Proposal, by=None, **data) -> Amendment:
         last = proposal.amendments.aggregate(m=Max("order"))["m"] or 0
         amendment.proposal, amendment.order = proposal, last + 1
         amendment.save()
-        audit("amendment.add", proposal, by, amendment=amendment.pk)
+        audit(
+            "amendment.add", proposal, by, amendment=amendment.pk, changes=_changed(None, amendment)
+        )
     return amendment
 
 
@@ -133,6 +152,7 @@ def amendment_update(*, amendment: Amendment, by=None, **changes) -> Amendment:
                 {"text": "This amendment has a rebase conflict: resolve it first."}
             )
         data = {**amendment_data(amendment), **changes}
+        before = _wording(amendment)
         rebuilt = amendment_build(
             rulebook=proposal.rulebook, data=data, base=amendment.base_version
         )
@@ -143,7 +163,14 @@ def amendment_update(*, amendment: Amendment, by=None, **changes) -> Amendment:
             if others.filter(new_key=amendment.new_key).exists():
                 raise ValidationError({"key": "Another amendment here inserts this key."})
         amendment.save()
-        audit("amendment.update", proposal, by, amendment=amendment.pk, fields=sorted(changes))
+        audit(
+            "amendment.update",
+            proposal,
+            by,
+            amendment=amendment.pk,
+            fields=sorted(changes),
+            changes=_changed(before, amendment),
+        )
     return amendment
 
 
@@ -153,8 +180,41 @@ def amendment_remove(*, amendment: Amendment, by=None) -> None:
         proposal = amendment.proposal
         lock_proposal(proposal)
         proposal.require(Proposal.Action.EDIT)
-        audit("amendment.remove", proposal, by, amendment=amendment.pk, kind=amendment.kind)
+        audit(
+            "amendment.remove",
+            proposal,
+            by,
+            amendment=amendment.pk,
+            kind=amendment.kind,
+            rule=_described(amendment),
+        )
         amendment.delete()
+
+
+WORDING = ("new_key", "number", "heading", "text", "parameters", "parent", "after")
+
+
+def _wording(amendment: Amendment) -> dict:
+    """An amendment's wording and placement, as the audit records it (rules by key)."""
+    return {name: _plain(getattr(amendment, name)) for name in WORDING}
+
+
+def _changed(before: dict | None, amendment: Amendment) -> dict:
+    """The audited changes from `before` (`_wording` earlier; None: a new amendment)."""
+    now = _wording(amendment)
+    if before is None:
+        added = {name: (None, value) for name, value in now.items() if value not in (None, "", {})}
+        return {"amendment": (None, _described(amendment)), **added}
+    return {name: (before[name], now[name]) for name in WORDING if before[name] != now[name]}
+
+
+def _plain(value):
+    return value.key if isinstance(value, Rule) else value
+
+
+def _described(amendment: Amendment) -> str:
+    target = amendment.rule.key if amendment.rule_id else amendment.new_key
+    return f"{amendment.kind} {target}"
 
 
 def _save_amendments(proposal: Proposal, built: list[Amendment]) -> None:

@@ -67,6 +67,8 @@ def _write(plan: Plan, context: ImportContext, by) -> Rulebook:
         action="rulebook.import",
         subject=rulebook.slug,
         by=by,
+        rulebook=rulebook,
+        record=rulebook,
         data={
             "rules": len(context.rules),
             "versions": len(context.versions),
