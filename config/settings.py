@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "rulebook",
     "proposals",
     "web",
@@ -99,6 +100,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -260,7 +262,7 @@ X_FRAME_OPTIONS = "DENY"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "rulebook.api.authentication.GuardedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
@@ -273,10 +275,37 @@ REST_FRAMEWORK = {
     "DATE_FORMAT": "iso-8601",
     "EXCEPTION_HANDLER": "rulebook.api.errors.exception_handler",
     "DEFAULT_PARSER_CLASSES": ["rulebook.api.parsers.JSONParser"],
+    # Fair use, per client (rulebook/api/throttles.py); counters in the shared cache.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rulebook.api.throttles.AnonRateThrottle",
+        "rulebook.api.throttles.UserRateThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANON_RATE", default="300/minute"),
+        "user": env.str("API_USER_RATE", default="1200/minute"),
         "expensive": env.str("API_EXPENSIVE_RATE", default="120/minute"),
     },
+    # How many proxies in front of the app append to X-Forwarded-For. 0: trust no header and
+    # use the connection's address; a made-up X-Forwarded-For then changes nothing.
+    "NUM_PROXIES": env_int("TRUSTED_PROXY_COUNT", 0),
 }
+
+# Brute force: after this many wrong API tokens from one address, tokens from it are refused
+# for the lockout time (rulebook/api/authentication.py) ...
+TOKEN_FAILURE_LIMIT = env_int("TOKEN_FAILURE_LIMIT", 10)
+TOKEN_LOCKOUT_SECONDS = env_int("TOKEN_LOCKOUT_SECONDS", 15 * 60)
+# ... and django-axes locks the admin's login form after this many failed logins from one
+# address, for an hour, recording every attempt (admin: Axes > Access attempts).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = 1  # hour
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "rulebook.api.throttles.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Rule book change tracker API",

@@ -49,6 +49,17 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
             settings_dict.setdefault("OPTIONS", {})["options"] = "-c rulebook.maintenance=on"
 
 
+@pytest.fixture(autouse=True)
+def unlimited_rates_and_a_clean_cache(settings):
+    """Every test starts with an empty cache (rate counters, lockouts) and no rate limits:
+    the suite sends thousands of requests from one address. Tests of the limits set rates."""
+    from django.core.cache import cache
+
+    cache.clear()
+    rates = dict.fromkeys(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"])
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+
+
 @pytest.fixture
 def chromium_path():
     path = (

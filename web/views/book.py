@@ -14,7 +14,7 @@ from rulebook.diff import DiffInputTooLarge, compare
 from rulebook.models import Rulebook
 from rulebook.selectors import rulebook_at, rulebook_changes
 from web.forms import ChangesForm, CiteForm, OnDateForm, today
-from web.views.common import NotFound, member_page, rulebook_or_404
+from web.views.common import NotFound, expensive_page, member_page, rulebook_or_404
 
 
 @require_GET
@@ -51,6 +51,7 @@ def _contents(request, book):
     )
 
 
+@expensive_page
 @member_page
 def changes(request, rulebook):
     book = rulebook_or_404(rulebook)

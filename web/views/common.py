@@ -8,11 +8,13 @@ renders either.
 from __future__ import annotations
 
 import functools
+import math
 import re
 
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from rulebook.api.throttles import page_allowed
 from rulebook.models import KEY_PATTERN, Rule, Rulebook
 from web.forms import BadQuery
 
@@ -39,12 +41,37 @@ def member_page(view):
     return wrapper
 
 
+def expensive_page(view):
+    """A page that diffs or searches (compare, changes, search) shares the API's "expensive"
+    limit per client (rulebook.api.throttles): over it, a 429 page with Retry-After."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        allowed, wait = page_allowed(request)
+        if allowed:
+            return view(request, *args, **kwargs)
+        seconds = max(1, math.ceil(wait or 1))
+        response = message_page(
+            request,
+            f"Too many requests for pages like this one from your address; try again in "
+            f"{seconds} seconds.",
+            status=429,
+            **_book(kwargs),
+        )
+        response["Retry-After"] = str(seconds)
+        return response
+
+    return wrapper
+
+
 def _book(kwargs):
     return {"slug": kwargs.get("rulebook")}
 
 
 def message_page(request, message, *, status, slug=None):
-    title = "Not found" if status == 404 else "That address could not be answered"
+    title = {404: "Not found", 429: "Too many requests"}.get(
+        status, "That address could not be answered"
+    )
     return render(
         request,
         "web/message.html",

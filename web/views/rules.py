@@ -15,7 +15,7 @@ from rulebook.models import RuleVersion
 from rulebook.selectors import rule_blame
 from web.forms import BadQuery, CompareForm, OnDateForm, today
 from web.history import attach_proposals, rule_history
-from web.views.common import NotFound, member_page, rule_or_404
+from web.views.common import NotFound, expensive_page, member_page, rule_or_404
 
 # Versions never change, so a page about fixed versions is cacheable for a day; bump this
 # when the templates of those pages change, so that old ETags stop matching.
@@ -139,6 +139,7 @@ def _compare_etag(request, rulebook, key):
 
 @immutable
 @etag(_compare_etag)
+@expensive_page
 @member_page
 def compare_versions(request, rulebook, key):
     rule = rule_or_404(rulebook, key)

@@ -6,9 +6,10 @@ from django.shortcuts import render
 
 from rulebook.search import search_versions
 from web.forms import SearchForm, today
-from web.views.common import member_page, rulebook_or_404
+from web.views.common import expensive_page, member_page, rulebook_or_404
 
 
+@expensive_page
 @member_page
 def search(request, rulebook):
     book = rulebook_or_404(rulebook)
