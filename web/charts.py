@@ -95,7 +95,7 @@ def step_chart(
     valued = [(s, e, v) for s, e, v in points if v is not None]
     if not valued:
         return None
-    first = points[0][0]
+    first = points[0][0] if today is None else min(points[0][0], today)
     latest = max(until, points[-1][0], *(e for _, e, _ in points if e is not None))
     if today is not None:
         latest = max(latest, today)

@@ -56,7 +56,8 @@ class RulebookChangesFeed(Feed):
         return adopted_versions(rulebook=obj, limit=LIMIT, adopted_on=_adopted_on())
 
     def item_title(self, item):
-        when = _when(item).lower()
+        when = _when(item)
+        when = when[0].lower() + when[1:]  # "takes effect on 27 September 2026"
         if item.repealed:
             return f"{item.previous_number or item.rule.key}: repeal {when}"
         words = f"{item.number} {item.heading}".strip()

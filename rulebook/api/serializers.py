@@ -97,9 +97,7 @@ class TimelinePointSerializer(serializers.Serializer):
     def get_value(self, point) -> float | None:
         return None if point.value is None else json_number(point.value)
 
-    @extend_schema_field(
-        {"type": "string", "enum": list(POINT_STATUSES)}, component_name="TimelinePointStatus"
-    )
+    @extend_schema_field(enum_field("TimelinePointStatus", POINT_STATUSES))
     def get_status(self, point) -> str:
         return point.status(self.context["today"])
 
