@@ -144,7 +144,8 @@ def _value_label(x: float, y: float, text: str) -> Label:
 
 
 def _today_label(x: float, top: float) -> Label:
-    """ "Today" above the plot, centred on its line unless that would leave the picture."""
+    """The word "Today" above the plot, centred on its line unless that would leave the
+    picture."""
     label = Label(x, top - GAP, "Today", "middle")
     low, high = label.extent
     if high > WIDTH - GAP:
