@@ -112,7 +112,30 @@ class Membership(models.Model):
 LISTED_ORDER = [F("conference_year").desc(nulls_last=True), "reference", "pk"]
 
 
+# Who may read draft proposals: staff who draft or keep the record (`proposals.roles`), as
+# in the admin. Everyone else — members, anonymous API clients — sees a proposal from its
+# submission on (issue 9: drafts are private).
+DRAFT_READER_PERMISSIONS = ("proposals.view_proposal", "proposals.change_proposal")
+
+
+def sees_drafts(user) -> bool:
+    """Whether `user` may read draft proposals (see `DRAFT_READER_PERMISSIONS`)."""
+    if user is None or not user.is_authenticated:
+        return False
+    return any(user.has_perm(permission) for permission in DRAFT_READER_PERMISSIONS)
+
+
 class ProposalQuerySet(models.QuerySet):
+    def public(self):
+        """The proposals anyone may read: every one but drafts."""
+        return self.exclude(status=Proposal.Status.DRAFT)
+
+    def visible_to(self, user):
+        """The proposals `user` may read: all of them for a draft reader (`sees_drafts`), the
+        `public` ones for anybody else. Every page, feed and API answer that shows proposals
+        reads them through here."""
+        return self if sees_drafts(user) else self.public()
+
     def listed(self):
         """In the order proposals are listed (see `LISTED_ORDER`)."""
         return self.order_by(*LISTED_ORDER)
@@ -295,6 +318,10 @@ TRANSITIONS: dict[str, Transition] = {
 
 
 class AmendmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The amendments of the proposals `user` may read (`ProposalQuerySet.visible_to`)."""
+        return self.filter(proposal__in=Proposal.objects.visible_to(user))
+
     def with_staleness(self):
         """Annotate `latest_seq` (the rule's newest version number, pending ones included)
         and `is_stale`, the one definition of a stale amendment: not yet adopted, and its rule

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from rulebook.blame import blame
 from rulebook.models import Parameter, ParameterValue, Rule, Rulebook, RuleVersion
@@ -34,6 +35,21 @@ class Snapshot:
 
     def __len__(self):
         return len(self.entries)
+
+
+def still_pending(versions, *, on: datetime.date, today: datetime.date) -> list[RuleVersion]:
+    """The changes a reader of the rule book on `on`, reading it `today`, is told are waiting
+    to take effect: the one definition of "pending" for the banners of the contents and rule
+    pages. A version is pending when it was recorded by `on` and takes effect after both
+    `on` and `today`: what is in force on the day shown is shown in force there, and what is
+    in force today is no longer waiting. (`RuleVersion.objects.pending` is the first half, in
+    SQL: recorded by `on` and taking effect after it.)"""
+    after = max(on, today)
+    return [
+        v
+        for v in versions
+        if v.effective_from > after and timezone.localtime(v.created_at).date() <= on
+    ]
 
 
 def _versions_with_parameters(qs):
@@ -161,12 +177,26 @@ def rulebook_changes(*, rulebook: Rulebook, start: datetime.date, end: datetime.
     return Changes(rulebook=rulebook, start=start, end=end, items=items)
 
 
+# A timeline point's standing on a day (`TimelinePoint.status`).
+IN_FORCE, PENDING, SUPERSEDED = "in force", "pending", "superseded"
+POINT_STATUSES = (IN_FORCE, PENDING, SUPERSEDED)
+
+
 @dataclass(frozen=True)
 class TimelinePoint:
     effective_from: datetime.date
     until: datetime.date | None
     value: Decimal | None
     version: RuleVersion
+
+    def status(self, on: datetime.date) -> str:
+        """On `on` (today, for pages and the API): *pending* until it takes effect — adopted
+        is not in force —, *in force* until the next point takes effect, then *superseded*."""
+        if self.effective_from > on:
+            return PENDING
+        if self.until is not None and self.until <= on:
+            return SUPERSEDED
+        return IN_FORCE
 
 
 def parameter_timeline(*, parameter: Parameter) -> list[TimelinePoint]:
@@ -258,10 +288,14 @@ def rule_blame(*, rule: Rule, on: datetime.date) -> Blame:
     return Blame(rule=rule, on=on, version=current, passages=passages)
 
 
-def adopted_versions(*, rulebook: Rulebook, rule: Rule | None = None, limit: int = 50):
+def adopted_versions(
+    *, rulebook: Rulebook, rule: Rule | None = None, limit: int = 50, **annotations
+):
     """The newest recorded versions (newest first), each with the text it replaced.
 
-    One query: `previous_text` and `previous_heading` come from subqueries.
+    One query: `previous_text` and `previous_heading` come from subqueries, as do any
+    `annotations` the caller adds (the feeds add the day a proposal's adoption was recorded,
+    which only `proposals` knows).
     """
     previous = RuleVersion.objects.filter(rule=OuterRef("rule"), seq=OuterRef("seq") - 1)
     qs = RuleVersion.objects.filter(rule__rulebook=rulebook)
@@ -272,6 +306,7 @@ def adopted_versions(*, rulebook: Rulebook, rule: Rule | None = None, limit: int
             previous_text=Subquery(previous.values("text")[:1]),
             previous_heading=Subquery(previous.values("heading")[:1]),
             previous_number=Subquery(previous.values("number")[:1]),
+            **annotations,
         )
         .select_related("rule__rulebook")
         .order_by("-effective_from", "-created_at", "-pk")[:limit]

@@ -340,8 +340,8 @@ def test_votes_filter_by_body_stage_and_date(secretary, party):
     assert secretary.get(url, {"stage": "vote"}).status_code == 400
 
 
-def test_proposals_filter_by_status_year_proposer_and_rule(party):
-    api = APIClient()
+def test_proposals_filter_by_status_year_proposer_and_rule(drafter, party):
+    api = drafter  # who may read the draft 2026/1 (tests/test_drafts_private.py: no one else)
 
     def references(**params):
         return [p["reference"] for p in api.get(PROPOSALS, params).json()["results"]]

@@ -15,6 +15,13 @@ from decimal import Decimal
 
 WIDTH, HEIGHT = 640, 280
 LEFT, RIGHT, TOP, BOTTOM = 56, 24, 40, 48  # margins around the plot, room for tick labels
+# Room after the last change (a tenth of the span, at least a month), so that the newest
+# value — often adopted and not yet in force — is a visible run rather than a dot on the edge.
+TAIL_SHARE, TAIL_DAYS = 0.1, 31
+# A generous width of one character of a label (13px bold sans-serif: the CSS of `.step text`),
+# to keep labels inside the picture without measuring text.
+CHAR_WIDTH = 8
+GAP = 6  # between a point and its label
 
 
 @dataclass(frozen=True)
@@ -24,12 +31,30 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class Label:
+    """A text at (x, y), anchored at its "start", "middle" or "end" (SVG `text-anchor`)."""
+
+    x: float
+    y: float
+    text: str
+    anchor: str = "start"
+
+    @property
+    def extent(self) -> tuple[float, float]:
+        """Leftmost and rightmost x the text may reach (see `CHAR_WIDTH`)."""
+        width = CHAR_WIDTH * len(self.text)
+        start = {"start": self.x, "middle": self.x - width / 2, "end": self.x - width}
+        return start[self.anchor], start[self.anchor] + width
+
+
+@dataclass(frozen=True)
 class Step:
     x1: float
     x2: float
     y: float
     label: str  # the value as shown, e.g. "15%"
     ongoing: bool  # still in force at the right-hand edge
+    text: Label  # where the value is written: after the point, or before it near the edge
 
 
 @dataclass(frozen=True)
@@ -44,6 +69,7 @@ class StepChart:
     path: str  # one SVG path: runs joined by vertical risers, broken at gaps
     x_ticks: list[Tick]
     y_ticks: list[Tick]
+    today: Label | None = None  # a vertical line at x, labelled, when the chart has a today
 
     @property
     def plot_width(self) -> float:
@@ -59,16 +85,22 @@ def step_chart(
     *,
     until: datetime.date,
     unit: str = "",
+    today: datetime.date | None = None,
 ) -> StepChart | None:
-    """Lay out (from, until, value) periods, oldest first; open periods run to `until`.
+    """Lay out (from, until, value) periods, oldest first; open periods run past `until` and
+    the last change to the right-hand edge. `today`, if given, is marked by a labelled line.
 
     Returns None when no period states a value (there is nothing to draw).
     """
     valued = [(s, e, v) for s, e, v in points if v is not None]
     if not valued:
         return None
-    first = points[0][0]
-    last = max(until, points[-1][0], *(e for _, e, _ in points if e is not None))
+    first = points[0][0] if today is None else min(points[0][0], today)
+    latest = max(until, points[-1][0], *(e for _, e, _ in points if e is not None))
+    if today is not None:
+        latest = max(latest, today)
+    tail = max(round((latest - first).days * TAIL_SHARE), TAIL_DAYS)
+    last = latest + datetime.timedelta(days=tail)
     span = max((last - first).days, 1)
     # Headroom above the highest value, so that its line and label stay clear of the top.
     top_value = _nice_ceiling(1.1 * max(float(v) for _, _, v in valued))
@@ -87,7 +119,8 @@ def step_chart(
             continue
         x1, x2, level = x(start), x(end or last), y(value)
         commands.append(f"V {level} H {x2}" if previous_end == start else f"M {x1} {level} H {x2}")
-        steps.append(Step(x1, x2, level, format_value(value, unit), end is None))
+        label = format_value(value, unit)
+        steps.append(Step(x1, x2, level, label, end is None, _value_label(x1, level, label)))
         previous_end = end
     return StepChart(
         width=WIDTH,
@@ -100,7 +133,26 @@ def step_chart(
         path=" ".join(commands),
         x_ticks=[Tick(x(d), str(d.year)) for d in year_ticks(first, last)],
         y_ticks=[Tick(y(Decimal(str(v))), format_value(v, unit)) for v in value_ticks(top_value)],
+        today=None if today is None else _today_label(x(today), top),
     )
+
+
+def _value_label(x: float, y: float, text: str) -> Label:
+    """After its point, or before it where it would run off the right-hand side."""
+    after = Label(x + GAP, y, text)
+    return after if after.extent[1] <= WIDTH - GAP else Label(x - GAP, y, text, "end")
+
+
+def _today_label(x: float, top: float) -> Label:
+    """The word "Today" above the plot, centred on its line unless that would leave the
+    picture."""
+    label = Label(x, top - GAP, "Today", "middle")
+    low, high = label.extent
+    if high > WIDTH - GAP:
+        return Label(x, top - GAP, "Today", "end")
+    if low < GAP:
+        return Label(x, top - GAP, "Today", "start")
+    return label
 
 
 def _merged(points):

@@ -1,7 +1,10 @@
 """Atom feeds of adopted changes: the whole rule book, or one rule.
 
 Each entry is one new rule version, newest first, with a word diff against the version it
-replaced. Two queries per feed whatever its length (see `adopted_versions`).
+replaced. An entry is dated when the change was adopted (its proposal's adoption, else when
+the version was recorded), not when it takes effect, and says when that is: "Takes effect on
+…" while pending, "In force since …" after. Two queries per feed whatever its length (see
+`adopted_versions`).
 """
 
 from __future__ import annotations
@@ -9,18 +12,26 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.syndication.views import Feed
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
+from proposals.models import Amendment
 from rulebook.diff import DiffInputTooLarge, compare
 from rulebook.models import Rule, Rulebook
 from rulebook.selectors import adopted_versions
 from web.views.common import NotFound, rule_or_404
 
 LIMIT = 50
+
+
+def _adopted_on():
+    """The day the adoption that produced a version was recorded (None: typed in directly)."""
+    amendment = Amendment.objects.filter(produced_version=OuterRef("pk"))
+    return Subquery(amendment.values("proposal__adopted_on")[:1])
 
 
 class RulebookChangesFeed(Feed):
@@ -42,26 +53,29 @@ class RulebookChangesFeed(Feed):
         return reverse("web:changes", kwargs={"rulebook": obj.slug})
 
     def items(self, obj):
-        return adopted_versions(rulebook=obj, limit=LIMIT)
+        return adopted_versions(rulebook=obj, limit=LIMIT, adopted_on=_adopted_on())
 
     def item_title(self, item):
+        when = _when(item)
+        when = when[0].lower() + when[1:]  # "takes effect on 27 September 2026"
         if item.repealed:
-            return f"{item.previous_number or item.rule.key} repealed"
+            return f"{item.previous_number or item.rule.key}: repeal {when}"
         words = f"{item.number} {item.heading}".strip()
-        return f"{words} — version {item.seq}, in force from {item.effective_from:%-d %B %Y}"
+        return f"{words} — version {item.seq}, {when}"
 
     def item_description(self, item):
+        when = f"<p>{_when(item)}.</p>"
         if item.repealed:
-            return f"Repealed with effect from {item.effective_from:%-d %B %Y}."
+            return f"<p>The rule is repealed.</p>{when}"
         if item.seq == 1:
-            return f"<p>New rule.</p><p>{escape(item.text)}</p>"
+            return f"<p>New rule.</p>{when}<p>{escape(item.text)}</p>"
         try:
             diff = compare(item.previous_text or "", item.text)
         except DiffInputTooLarge:
-            return escape(item.text)
+            return f"{when}<p>{escape(item.text)}</p>"
         stats = diff.stats
         return (
-            f"<p>{stats.words_added} words added, {stats.words_removed} removed.</p>"
+            f"<p>{stats.words_added} words added, {stats.words_removed} removed.</p>{when}"
             f"<p>{diff.html}</p>"
         )
 
@@ -77,10 +91,32 @@ class RulebookChangesFeed(Feed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, item):
-        return _as_datetime(item.effective_from)
+        return _adopted_at(item)
 
     def item_updateddate(self, item):
-        return max(item.created_at, _as_datetime(item.effective_from))
+        """When the entry last changed: its adoption, or the day it took effect (from then on
+        it says "In force since")."""
+        if _in_force(item):
+            return max(_adopted_at(item), _as_datetime(item.effective_from))
+        return _adopted_at(item)
+
+
+def _in_force(item) -> bool:
+    return item.effective_from <= timezone.localdate()
+
+
+def _when(item) -> str:
+    day = f"{item.effective_from:%-d %B %Y}"
+    return f"In force since {day}" if _in_force(item) else f"Takes effect on {day}"
+
+
+def _adopted_at(item) -> datetime.datetime:
+    """When the change was adopted: the day its proposal's adoption was recorded; for a
+    version typed in directly, when it was recorded — or, for history entered after the
+    fact, the day it took effect, by which it had certainly been adopted."""
+    if item.adopted_on is not None:
+        return _as_datetime(item.adopted_on)
+    return min(item.created_at, _as_datetime(item.effective_from))
 
 
 def _as_datetime(day: datetime.date) -> datetime.datetime:
@@ -104,4 +140,6 @@ class RuleChangesFeed(RulebookChangesFeed):
         return obj.get_absolute_url()
 
     def items(self, obj: Rule):
-        return adopted_versions(rulebook=obj.rulebook, rule=obj, limit=LIMIT)
+        return adopted_versions(
+            rulebook=obj.rulebook, rule=obj, limit=LIMIT, adopted_on=_adopted_on()
+        )

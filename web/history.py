@@ -27,8 +27,10 @@ class RuleHistory:
     amendments: list[Amendment]
 
 
-def rule_history(*, rule: Rule) -> RuleHistory:
-    """Versions with parameters, the amendment and proposal behind each, and their votes.
+def rule_history(*, rule: Rule, reader) -> RuleHistory:
+    """Versions with parameters, the amendment and proposal behind each, and their votes;
+    the amendments that targeted the rule are those of proposals `reader` may read (no
+    drafts for members: `ProposalQuerySet.visible_to`).
 
     Ten queries: versions, their parameter values, their amendments, the rule's amendments,
     one query for the proposals of both, then votes, bodies, card-vote sections, roll calls
@@ -37,7 +39,8 @@ def rule_history(*, rule: Rule) -> RuleHistory:
     versions = rule_versions(rule=rule)
     prefetch_related_objects(versions, "amendment")
     amendments = list(
-        Amendment.objects.filter(rule=rule)
+        Amendment.objects.visible_to(reader)
+        .filter(rule=rule)
         .with_staleness()
         .select_related("base_version", "produced_version")
         .order_by("id")

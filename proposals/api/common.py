@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from rest_framework.exceptions import ValidationError
 
+from proposals.caching import vary_by_reader
 from proposals.models import Proposal
 from rulebook.api.base import InRulebook
 from rulebook.api.errors import Conflict, validation_messages
@@ -33,8 +34,14 @@ def service_errors():
 
 
 class InProposal(InRulebook):
-    """A view under …/proposals/<pk>/: 404 for a proposal of another rule book."""
+    """A view under …/proposals/<pk>/: 404 for a proposal of another rule book, and for a
+    draft the user may not read (`ProposalQuerySet.visible_to`)."""
 
     @cached_property
     def proposal(self) -> Proposal:
-        return get_object_or_404(Proposal, rulebook=self.rulebook, pk=self.kwargs["pk"])
+        readable = Proposal.objects.visible_to(self.request.user)
+        return get_object_or_404(readable, rulebook=self.rulebook, pk=self.kwargs["pk"])
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return vary_by_reader(response, request.user)

@@ -23,6 +23,7 @@ from proposals.api.serializers import (
     ProposalSerializer,
     VoteSerializer,
 )
+from proposals.caching import vary_by_reader
 from proposals.models import Body, Membership, Proposal, Vote
 from rulebook.api.base import BookViewSet, ReadOnlyViewSet
 from rulebook.api.errors import error_responses
@@ -34,11 +35,15 @@ WRITE_ERRORS = error_responses(400, 401, 403, 404, 409)
 @extend_schema_view(
     list=extend_schema(
         summary="Proposals",
-        description="Newest Conference first, then by reference; with amendments and votes.",
+        description="Newest Conference first, then by reference; with amendments and votes. "
+        "Drafts are listed only to users with proposals.view_proposal or change_proposal; to "
+        "anyone else a proposal appears once submitted.",
         responses={200: ProposalSerializer(many=True), **error_responses(400, 404)},
     ),
     retrieve=extend_schema(
         summary="A proposal, with each amendment's diff against its base",
+        description="A draft is a 404 unless the user has proposals.view_proposal or "
+        "change_proposal.",
         responses={200: ProposalDetailSerializer, **error_responses(404)},
     ),
     create=extend_schema(
@@ -67,10 +72,21 @@ class ProposalViewSet(BookViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
     queryset = Proposal.objects.none()  # for the schema and the model permissions
 
     def get_queryset(self):
-        return Proposal.objects.filter(rulebook=self.rulebook).listed().with_details()
+        # Drafts only for their readers (staff with view_ or change_proposal); to anyone else
+        # a draft is a 404 and lists leave it out.
+        return (
+            Proposal.objects.visible_to(self.request.user)
+            .filter(rulebook=self.rulebook)
+            .listed()
+            .with_details()
+        )
 
     def get_serializer_class(self):
         return ProposalSerializer if self.action == "list" else ProposalDetailSerializer
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        return vary_by_reader(response, request.user)
 
     def create(self, request, slug):
         data = self._input(partial=False)
@@ -96,7 +112,8 @@ class ProposalViewSet(BookViewSet, mixins.ListModelMixin, mixins.RetrieveModelMi
         return serializer.validated_data
 
     def _answer(self, proposal: Proposal, code: int) -> Response:
-        fresh = self.get_queryset().get(pk=proposal.pk)
+        # Whoever just wrote the draft sees it, whatever they may read otherwise.
+        fresh = Proposal.objects.with_details().get(pk=proposal.pk)
         return Response(self.get_serializer(fresh).data, status=code)
 
 

@@ -9,6 +9,7 @@ from rest_framework.reverse import reverse
 
 from rulebook import diff
 from rulebook.models import Parameter, RuleVersion, json_number
+from rulebook.selectors import POINT_STATUSES
 
 _ENUM_FIELDS: dict[str, type[serializers.ChoiceField]] = {}
 
@@ -84,13 +85,21 @@ class RuleEntrySerializer(InBook, serializers.Serializer):
 
 class TimelinePointSerializer(serializers.Serializer):
     effective_from = serializers.DateField()
-    until = serializers.DateField(allow_null=True)
+    until = serializers.DateField(allow_null=True, help_text="Null: no later value recorded.")
     value = serializers.SerializerMethodField()
+    status = serializers.SerializerMethodField(
+        help_text="Today: `pending` (adopted, takes effect on `effective_from`), `in force` or "
+        "`superseded`."
+    )
     rule = serializers.CharField(source="version.rule.key")
     version = serializers.IntegerField(source="version.seq")
 
     def get_value(self, point) -> float | None:
         return None if point.value is None else json_number(point.value)
+
+    @extend_schema_field(enum_field("TimelinePointStatus", POINT_STATUSES))
+    def get_status(self, point) -> str:
+        return point.status(self.context["today"])
 
 
 class ParameterSerializer(InBook, serializers.ModelSerializer):

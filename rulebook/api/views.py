@@ -6,6 +6,7 @@ tests/test_api_queries.py). Rules, versions and parameters are addressed by thei
 
 from __future__ import annotations
 
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 
@@ -52,6 +53,8 @@ class RuleViewSet(ReadOnlyViewSet):
     ),
     retrieve=extend_schema(
         summary="A parameter with its timeline",
+        description="Each point of the timeline says whether it is `pending` (adopted, not "
+        "yet in force), `in force` or `superseded` today.",
         responses={200: ParameterSerializer, **error_responses(404)},
     ),
 )
@@ -73,5 +76,6 @@ class ParameterViewSet(ReadOnlyViewSet, mixins.ListModelMixin, mixins.RetrieveMo
         context = {
             **self.get_serializer_context(),
             "timelines": parameter_timelines(parameters=parameters),
+            "today": timezone.localdate(),  # the day each point's `status` is told for
         }
         return self.get_serializer_class()(instance, *args, context=context, **kwargs)

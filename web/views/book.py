@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from rulebook.citations import CitationNotFound, resolve_citation
 from rulebook.diff import DiffInputTooLarge, compare
 from rulebook.models import Rulebook
-from rulebook.selectors import rulebook_at, rulebook_changes
+from rulebook.selectors import rulebook_at, rulebook_changes, still_pending
 from web.forms import ChangesForm, CiteForm, OnDateForm, today
 from web.views.common import NotFound, expensive_page, member_page, rulebook_or_404
 
@@ -39,14 +39,15 @@ def contents(request, rulebook):
 def _contents(request, book):
     on = OnDateForm.read(request)["at"]
     snapshot = rulebook_at(rulebook=book, on=on)
+    now = today()
     return render(
         request,
         "web/contents.html",
         {
             "rulebook": book,
             "snapshot": snapshot,
-            "today": today(),
-            "pending": [v for v in snapshot.pending if v.effective_from > today()],
+            "today": now,
+            "pending": still_pending(snapshot.pending, on=on, today=now),
         },
     )
 

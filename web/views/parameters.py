@@ -7,7 +7,7 @@ import re
 from django.shortcuts import render
 
 from rulebook.models import Parameter
-from rulebook.selectors import parameter_timeline
+from rulebook.selectors import PENDING, parameter_timeline
 from web.charts import format_value, step_chart
 from web.forms import today
 from web.views.common import NotFound, member_page
@@ -25,15 +25,18 @@ def parameter_detail(request, rulebook, key):
     if parameter is None:
         raise NotFound(f"There is no parameter {key[:100]!r} in the rule book {rulebook!r}.")
     timeline = parameter_timeline(parameter=parameter)
+    now = today()
     chart = step_chart(
         [(p.effective_from, p.until, p.value) for p in timeline],
-        until=today(),
+        until=now,
         unit=parameter.unit,
+        today=now,
     )
     rows = [
         {
             "point": p,
             "value": "not stated" if p.value is None else format_value(p.value, parameter.unit),
+            "status": p.status(now),
         }
         for p in timeline
     ]
@@ -45,8 +48,12 @@ def parameter_detail(request, rulebook, key):
             "parameter": parameter,
             "rows": rows,
             "chart": chart,
-            "summary": "; ".join(
-                f"from {r['point'].effective_from:%-d %B %Y}, {r['value']}" for r in rows
-            ),
+            "summary": "; ".join(_described(r) for r in rows),
         },
     )
+
+
+def _described(row) -> str:
+    """One period of the chart in words, e.g. "from 27 September 2027, 20% (pending)"."""
+    pending = " (pending)" if row["status"] == PENDING else ""
+    return f"from {row['point'].effective_from:%-d %B %Y}, {row['value']}{pending}"

@@ -6,6 +6,7 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count
 from django.shortcuts import render
 
+from proposals.caching import per_reader
 from proposals.filters import ProposalFilter
 from proposals.models import Amendment, Membership, Proposal
 from rulebook.diff import DiffInputTooLarge
@@ -15,11 +16,13 @@ from web.views.common import NotFound, member_page, rulebook_or_404
 PAGE_SIZE = 50
 
 
+@per_reader
 @member_page
 def proposal_list(request, rulebook):
     book = rulebook_or_404(rulebook)
     proposals = (
-        Proposal.objects.filter(rulebook=book)
+        Proposal.objects.visible_to(request.user)
+        .filter(rulebook=book)
         .annotate(amendment_count=Count("amendments"))
         .prefetch_related("amendments__rule")
         .listed()
@@ -50,10 +53,11 @@ def proposal_list(request, rulebook):
     )
 
 
+@per_reader
 @member_page
 def proposal_detail(request, rulebook, pk):
     book = rulebook_or_404(rulebook)
-    proposal = Proposal.objects.filter(rulebook=book, pk=pk).first()
+    proposal = Proposal.objects.visible_to(request.user).filter(rulebook=book, pk=pk).first()
     if proposal is None:
         raise NotFound(f"There is no proposal {pk} in {book.title}.")
     amendments = list(

@@ -9,10 +9,11 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import etag
 
+from proposals.caching import per_reader
 from rulebook.diff import DiffInputTooLarge, compare
 from rulebook.etags import fingerprint
 from rulebook.models import RuleVersion
-from rulebook.selectors import rule_blame
+from rulebook.selectors import rule_blame, still_pending
 from web.forms import BadQuery, CompareForm, OnDateForm, today
 from web.history import attach_proposals, rule_history
 from web.views.common import NotFound, expensive_page, member_page, rule_or_404
@@ -36,11 +37,12 @@ def immutable(view):
     return wrapper
 
 
+@per_reader
 @member_page
 def rule_detail(request, rulebook, key):
     rule = rule_or_404(rulebook, key)
     on = OnDateForm.read(request)["at"]
-    history = rule_history(rule=rule)
+    history = rule_history(rule=rule, reader=request.user)
     versions = history.versions
     in_force = next((v for v in reversed(versions) if v.effective_from <= on), None)
     now = today()
@@ -52,7 +54,8 @@ def rule_detail(request, rulebook, key):
         "versions": versions,
         "in_force": in_force,
         "later": [v for v in versions if v.effective_from > on and v.effective_from <= now],
-        "pending": [v for v in versions if v.effective_from > now],
+        "pending": still_pending(versions, on=on, today=now),
+        "today": now,
         "title_version": in_force if in_force and not in_force.repealed else _last_named(versions),
         "compare_from": versions[-2].seq if len(versions) > 1 else None,
         "compare_to": versions[-1].seq if versions else None,
