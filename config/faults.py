@@ -61,13 +61,29 @@ def _nul_in(request) -> str | None:
 
 
 class FaultsMiddleware:
-    """A view's database outage → 503; an oversized API body → 413 (else the handlers below)."""
+    """A view's database outage → 503; an oversized API body → 413 (else the handlers below);
+    and any other error under /api/ that some view or library answered otherwise than in
+    JSON (the Swagger page's 405, say) becomes `{"detail": <the status's reason>}`, keeping
+    its status and headers such as Allow and Retry-After."""
+
+    KEPT_HEADERS = ("Allow", "Retry-After", "Vary", "WWW-Authenticate")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            is_api(request)
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            json_response = _json(f"{response.reason_phrase}.", response.status_code)
+            for header in self.KEPT_HEADERS:
+                if header in response:
+                    json_response[header] = response[header]
+            return json_response
+        return response
 
     def process_exception(self, request, exception):
         if isinstance(exception, OperationalError | InterfaceError):
