@@ -148,11 +148,11 @@ def test_an_adoption_cannot_be_recorded_before_its_decision_nor_in_the_future(ru
     carried = ProposalFactory(
         rulebook=rulebook, amendments=[amend(rule, "12")], carried=True, decided_on=D("2026-09-20")
     )
-    adopt = lambda on: (
-        lambda: proposal_adopt(  # noqa: E731
+
+    def adopt(on):
+        return lambda: proposal_adopt(
             proposal=carried, effective_from=D("2026-09-27"), adopted_on=on
         )
-    )
 
     assert refused(adopt(D("2026-09-19")))["adopted_on"] == [
         "An adoption cannot be recorded before the decision that carried it (2026-09-19 is "
