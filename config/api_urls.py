@@ -69,6 +69,9 @@ urlpatterns = [
         proposals.VoteViewSet.as_view({"get": "list", "post": "create"}),
         name="proposal-votes",
     ),
+    path(
+        PROPOSAL + "votes/<int:vote>/void/", workflow.VoidView.as_view(), name="proposal-vote-void"
+    ),
     path(PROPOSAL + "submit/", workflow.SubmitView.as_view(), name="proposal-submit"),
     path(PROPOSAL + "withdraw/", workflow.WithdrawView.as_view(), name="proposal-withdraw"),
     path(PROPOSAL + "remit/", workflow.RemitView.as_view(), name="proposal-remit"),

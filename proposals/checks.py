@@ -63,7 +63,8 @@ def _agenda_year(proposal: Proposal) -> int:
 
 def _three_year_rule(proposal, amendment, year) -> list[AdmissibilityWarning]:
     decisions = (
-        Vote.objects.filter(
+        Vote.objects.counted()
+        .filter(
             stage=Vote.Stage.DECISION,
             body__decides=True,
             proposal__rulebook_id=proposal.rulebook_id,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -248,6 +249,21 @@ class Proposal(models.Model):
     def __str__(self):
         return f"{self.reference} {self.title}"
 
+    def decision(self) -> Vote | None:
+        """The decision vote that counts (not voided), or None; reads the prefetched votes
+        (`with_details`) when there are."""
+        return next(
+            (v for v in self.votes.all() if v.is_counted and v.stage == Vote.Stage.DECISION), None
+        )
+
+    @property
+    def adopted_without_decision(self) -> bool:
+        """Adopted by a superuser with a note, with no carried decision vote that counts."""
+        if self.status != self.Status.ADOPTED:
+            return False
+        decision = self.decision()
+        return decision is None or decision.result != Vote.Result.CARRIED
+
     def allows(self, action: str, *, with_note: bool = False) -> bool:
         """Whether the workflow allows `action` in the proposal's status; `with_note`: as a
         superuser giving a note (adoption only, see `Transition.with_note_from`)."""
@@ -315,6 +331,21 @@ TRANSITIONS: dict[str, Transition] = {
     # to Conference (withdraw it instead); once carried or lost it has been decided.
     _Action.REMIT: Transition((_Status.SUBMITTED,), _Status.REMITTED, "remitted"),
 }
+
+
+# The statuses a decision vote sets, by its result; the step before them.
+DECIDED = (_Status.CARRIED, _Status.LOST)
+
+
+def status_from_votes(status: str, decision: str | None) -> str:
+    """The status a proposal takes from the result of its decision vote that counts (None:
+    none counts). A decision moves a submitted proposal to carried or lost; voiding it moves
+    the proposal back to submitted, to be decided anew. Other statuses are not the votes' to
+    set (a draft has none, withdrawn and remitted ended before a decision, adopted is
+    history): they stay."""
+    if status != _Status.SUBMITTED and status not in DECIDED:
+        return status
+    return decision or _Status.SUBMITTED
 
 
 class AmendmentQuerySet(models.QuerySet):
@@ -527,11 +558,21 @@ class AmendmentRebase(models.Model):
 
 
 class VoteQuerySet(models.QuerySet):
+    def counted(self):
+        """The votes that count: not voided. Every look for a proposal's
+        decision, tally or result reads through here; a voided vote stays on the record.
+        (`Vote.is_counted` is the same rule in Python.)"""
+        return self.filter(voided_at__isnull=True)
+
+    def voided(self):
+        """The votes voided as wrongly recorded (`vote_void`)."""
+        return self.filter(voided_at__isnull=False)
+
     def with_figures(self):
-        """With their body, card-vote sections and roll call (members by name): three
-        queries in all."""
+        """With their body, who voided them, card-vote sections and roll call (members by
+        name): three queries in all."""
         roll_call = RollCallEntry.objects.select_related("membership")
-        return self.select_related("body").prefetch_related(
+        return self.select_related("body", "voided_by").prefetch_related(
             Prefetch("sections", queryset=CardVoteSection.objects.order_by("id")),
             Prefetch("roll_call", queryset=roll_call.order_by("membership__name", "id")),
         )
@@ -594,11 +635,29 @@ class Vote(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    voided_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the vote was voided as wrongly recorded; it then no longer counts.",
+    )
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    void_reason = models.TextField(
+        blank=True, editable=False, help_text="Why the vote was voided, as the Secretary gave it."
+    )
 
     objects = VoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["proposal", "held_on", "id"]
+        permissions = [("void_vote", "Can void a wrongly recorded vote")]
         constraints = [
             models.CheckConstraint(
                 condition=(Q(votes_for__isnull=True) | Q(votes_for__gte=0))
@@ -613,15 +672,48 @@ class Vote(models.Model):
                 condition=Q(declared_result__isnull=True) | Q(declared_result=F("result")),
                 name="proposals_vote_declared_matches_result",
             ),
+            # One decision that counts: a voided one stays on the record beside its successor.
             models.UniqueConstraint(
                 fields=["proposal"],
-                condition=Q(stage="decision"),
-                name="proposals_vote_one_decision",
+                condition=Q(stage="decision", voided_at__isnull=True),
+                name="proposals_vote_one_counted_decision",
+            ),
+            # A void says when, by whom and why, all three or none.
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True, voided_by__isnull=True, void_reason="")
+                | (Q(voided_at__isnull=False, voided_by__isnull=False) & ~Q(void_reason="")),
+                name="proposals_vote_void_complete",
             ),
         ]
 
     def __str__(self):
-        return f"{self.body} {self.get_stage_display().lower()} {self.held_on}: {self.result}"
+        voided = " (voided)" if self.voided_at else ""
+        return (
+            f"{self.body} {self.get_stage_display().lower()} {self.held_on}: {self.result}{voided}"
+        )
+
+    @property
+    def is_counted(self) -> bool:
+        """Whether the vote counts: not voided (`VoteQuerySet.counted` is the same in SQL)."""
+        return self.voided_at is None
+
+    @cached_property
+    def arithmetic(self):
+        """How the figures give the result (`proposals.services.tally.arithmetic`): a card
+        vote's weighted totals, a two-thirds vote's share against its threshold. Reads the
+        prefetched sections (`with_figures`)."""
+        from proposals.services import tally  # tally computes on Vote's choices
+
+        return tally.arithmetic(
+            method=self.method,
+            majority=self.majority,
+            votes_for=self.votes_for,
+            votes_against=self.votes_against,
+            sections=[
+                tally.Section(s.name, s.weight, s.for_percent, s.against_percent)
+                for s in self.sections.all()
+            ],
+        )
 
 
 class CardVoteSection(models.Model):

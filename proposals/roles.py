@@ -3,7 +3,8 @@
 - *Drafter* drafts proposals: reads the rule book, creates and edits draft proposals and their
   amendments, submits, rebases and withdraws them.
 - *Secretary* keeps the record of decisions: reads everything a Drafter reads, records votes
-  (with card-vote sections and roll calls) and adopts carried proposals.
+  (with card-vote sections and roll calls), voids a wrongly recorded one (with a reason) and
+  adopts carried proposals.
 
 A person who does both is put in both groups. The groups are created, and their permissions
 reset to these lists, after every `migrate` (see `ProposalsConfig.ready`), so they can be
@@ -48,6 +49,7 @@ ROLES: dict[str, list[str]] = {
         "proposals.add_vote",
         "proposals.add_cardvotesection",
         "proposals.add_rollcallentry",
+        "proposals.void_vote",
         "proposals.adopt_proposal",
     ],
 }

@@ -249,6 +249,123 @@ def _serving(checked, path, entry: RollCall, body, held_on, members):
     return serving[0]
 
 
+# --- dates -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dated:
+    """A vote already on the record that counts, as the date checks need it."""
+
+    stage: str
+    held_on: datetime.date
+    body: str  # the body's name, for the message
+
+
+def _day(day: datetime.date) -> str:
+    return day.isoformat()
+
+
+def check_vote_dates(
+    *,
+    held_on: datetime.date | None,
+    stage: str | None,
+    submitted_on: datetime.date | None,
+    others: Iterable[Dated],
+    today: datetime.date,
+) -> list[Problem]:
+    """When a vote can have been held (path "held_on"): not after `today`; not before the
+    proposal was submitted (when that day is known: the services always set it, a historical
+    file may leave it unknown); a decision not before a recommendation that counts (`others`,
+    the proposal's other votes that count), and a recommendation not after the decision.
+    """
+    if held_on is None:
+        return []
+    problems = []
+    if held_on > today:
+        problems.append(
+            Problem(
+                "held_on",
+                f"a vote cannot be held in the future ({_day(held_on)} is after today, "
+                f"{_day(today)})",
+            )
+        )
+    if submitted_on is not None and held_on < submitted_on:
+        problems.append(
+            Problem(
+                "held_on",
+                f"a vote cannot be held before the proposal was submitted ({_day(held_on)} is "
+                f"before {_day(submitted_on)})",
+            )
+        )
+    for other in others:
+        if _out_of_order(stage, held_on, other):
+            problems.append(Problem("held_on", _order_message(stage, held_on, other)))
+    return problems
+
+
+def _out_of_order(stage: str | None, held_on: datetime.date, other: Dated) -> bool:
+    """A decision before a recommendation, or a recommendation after the decision."""
+    if stage == Vote.Stage.DECISION and other.stage == Vote.Stage.RECOMMENDATION:
+        return held_on < other.held_on
+    if stage == Vote.Stage.RECOMMENDATION and other.stage == Vote.Stage.DECISION:
+        return held_on > other.held_on
+    return False
+
+
+def _order_message(stage: str, held_on: datetime.date, other: Dated) -> str:
+    if stage == Vote.Stage.DECISION:
+        return (
+            f"a decision cannot precede the recommendation of the {other.body} "
+            f"({_day(held_on)} is before {_day(other.held_on)})"
+        )
+    return (
+        f"a recommendation cannot follow the decision of the {other.body} "
+        f"({_day(held_on)} is after {_day(other.held_on)})"
+    )
+
+
+def check_adoption_dates(
+    *,
+    decided_on: datetime.date | None,
+    effective_from: datetime.date | None = None,
+    adopted_on: datetime.date | None = None,
+    today: datetime.date,
+) -> list[Problem]:
+    """When an adoption can take effect and be recorded, given the day of the carried
+    decision that allows it (`decided_on`; None: a superuser's adoption with a note, no
+    decision to follow): it takes effect (`effective_from`) and is recorded (`adopted_on`) no
+    earlier than that decision, and is not recorded after `today`. Either date may be left
+    out (None) to check the other alone."""
+    problems = []
+    if adopted_on is not None and adopted_on > today:
+        problems.append(
+            Problem(
+                "adopted_on",
+                f"an adoption cannot be recorded in the future ({_day(adopted_on)} is after "
+                f"today, {_day(today)})",
+            )
+        )
+    if decided_on is None:
+        return problems
+    if effective_from is not None and effective_from < decided_on:
+        problems.append(
+            Problem(
+                "effective_from",
+                f"an adoption cannot take effect before the decision that carried it "
+                f"({_day(effective_from)} is before {_day(decided_on)})",
+            )
+        )
+    if adopted_on is not None and adopted_on < decided_on:
+        problems.append(
+            Problem(
+                "adopted_on",
+                f"an adoption cannot be recorded before the decision that carried it "
+                f"({_day(adopted_on)} is before {_day(decided_on)})",
+            )
+        )
+    return problems
+
+
 # --- amendments --------------------------------------------------------------------------
 
 # What each kind of amendment takes, as the API and the admin give it (DESIGN.md).

@@ -297,9 +297,9 @@ class ProposalFactory(factory.django.DjangoModelFactory):
         if stage == "remitted":
             return proposal_remit(proposal=proposal, by=by)
         if recommendation is not None:
-            recommend(
-                proposal, held_on=decided_on - datetime.timedelta(days=30), entries=recommendation
-            )
+            # Not before the submission: a vote cannot be (proposals.rules.check_vote_dates).
+            held_on = max(decided_on - datetime.timedelta(days=30), proposal.submitted_on)
+            recommend(proposal, held_on=held_on, entries=recommendation)
         if stage in ("carried", "lost", "adopted"):
             decide(proposal, held_on=decided_on, sections=sections)
         if stage == "adopted":

@@ -10,6 +10,7 @@ applied, rebased cleanly and adopted; C's rebase conflicts with A and stays refu
 import pytest
 from rest_framework.test import APIClient
 
+from proposals.models import Proposal
 from proposals.roles import DRAFTER, SECRETARY
 from rulebook.models import RuleVersion
 from tests import worlds
@@ -67,6 +68,9 @@ def test_a_rule_change_from_draft_to_adoption_with_a_stale_rival(party):
     assert edited["rationale"] == "Widen the field."
     for url in urls.values():
         assert call(drafter, "post", url + "submit/")["status"] == "submitted"
+    # The API submits today; the story's submissions went in on 1 August, before its votes
+    # (a vote cannot be held before its proposal was submitted).
+    Proposal.objects.filter(rulebook__slug="party").update(submitted_on="2026-08-01")
     call(drafter, "patch", urls["2026/A"], {"title": "Too late"}, status=409)
 
     # The NEC recommends A by roll call; Conference decides each by card vote.

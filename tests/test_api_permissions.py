@@ -27,7 +27,7 @@ ENDPOINTS = {
         "votes/",
         {
             "body": "nec",
-            "held_on": "2026-07-01",
+            "held_on": "2026-09-01",
             "stage": "recommendation",
             "method": "show_of_hands",
             "votes_for": 3,

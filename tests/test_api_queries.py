@@ -56,7 +56,7 @@ def busy_world(size: str):
     for day in range(votes):
         recommend(
             party.busy,
-            held_on=datetime.date(2026, 6, 1) + datetime.timedelta(days=day),
+            held_on=datetime.date(2026, 9, 1) + datetime.timedelta(days=day),  # after submission
             entries=roll_call(worlds.PARTY_NEC, ["for"] * 5),
         )
     return party

@@ -218,6 +218,9 @@ def test_unknown_proposals_are_404_for_every_action(drafter, secretary, party):
 @pytest.fixture
 def submitted(drafter, party):
     post(drafter, f"{PROPOSALS}{party.draft.pk}/submit/")
+    # The API submits today; the votes below were held in 2026, after a submission in June
+    # (a vote cannot be held before its proposal was submitted).
+    Proposal.objects.filter(pk=party.draft.pk).update(submitted_on="2026-06-01")
     return f"{PROPOSALS}{party.draft.pk}/"
 
 

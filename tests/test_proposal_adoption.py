@@ -98,7 +98,9 @@ def test_a_renumber_keeps_the_text_and_can_move_the_rule(rulebook, rules):
 
 
 def test_a_new_version_must_take_effect_after_the_rules_latest(rulebook, rules):
-    proposal = ProposalFactory(rulebook=rulebook, amendments=[amend("b-i", "new")], carried=True)
+    proposal = ProposalFactory(
+        rulebook=rulebook, amendments=[amend("b-i", "new")], carried=True, decided_on=D(2015, 9, 1)
+    )
     with pytest.raises(ValidationError) as excinfo:
         proposal_adopt(proposal=proposal, effective_from=D(2016, 1, 1))
     assert "a new version must take effect later" in excinfo.value.message_dict["effective_from"][0]

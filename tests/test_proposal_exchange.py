@@ -219,6 +219,8 @@ def test_a_bad_proposals_section_is_reported_by_path_and_nothing_is_written():
         "proposals[1].votes[0].result: the figures give lost, not carried (majority: simple)",
         "proposals[1].votes[1].roll_call[0].member: 'Bob' was not a member of NEC on 2020-01-02",
         "proposals[1].votes[1].roll_call[1].member: 'Zed' was not a member of NEC on 2020-01-02",
+        "proposals[1].votes[1].held_on: a recommendation cannot follow the decision of the NEC "
+        "(2020-01-02 is after 2020-01-01)",
         "proposals[1].status: carried, but no decision vote was carried",
         "proposals[2].amendments[0].text: differs from the text of quorum v2, the version it "
         "produced",

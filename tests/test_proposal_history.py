@@ -174,7 +174,10 @@ def test_after_adoption_the_rule_book_on_the_effective_date_shows_the_proposed_t
     rule = RuleFactory(rulebook=rulebook)
     add_version(rule, "2016-01-01", base)
     proposal = ProposalFactory(
-        rulebook=rulebook, amendments=[amend(rule, proposed + " (amended)")], carried=True
+        rulebook=rulebook,
+        amendments=[amend(rule, proposed + " (amended)")],
+        carried=True,
+        decided_on=D(2016, 1, 1),
     )
     effective = D(2016, 1, 1) + datetime.timedelta(days=days)
     proposal_adopt(proposal=proposal, effective_from=effective)

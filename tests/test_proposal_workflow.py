@@ -43,7 +43,8 @@ def submitted(rulebook, rule):
     proposal = ProposalFactory(
         rulebook=rulebook, amendments=[amend(rule, "20 per cent")], reference="2026/4"
     )
-    return proposal_submit(proposal=proposal)
+    # Submitted before the votes below (a vote cannot be held before the submission).
+    return proposal_submit(proposal=proposal, submitted_on=HELD - datetime.timedelta(days=60))
 
 
 @pytest.fixture
@@ -76,7 +77,9 @@ def counts(proposal, body, **kwargs):
     return vote_record(proposal=proposal, body=body, **fields)
 
 
-def test_submitting_sets_the_status_and_date(submitted):
+def test_submitting_sets_the_status_and_date(rulebook, rule):
+    draft = ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "20 per cent")])
+    submitted = proposal_submit(proposal=draft)
     saved = Proposal.objects.get(pk=submitted.pk)
     assert (saved.status, saved.submitted_on) == ("submitted", timezone.localdate())
     assert AuditEntry.objects.filter(action="proposal.submit", data__proposal=saved.pk).exists()

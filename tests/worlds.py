@@ -336,7 +336,7 @@ def grow_coop(world, count: int = 8) -> None:
                 number=f"3.{index}",
                 heading=f"Extra rule {index}",
             )
-    start = D("2023-01-01")
+    start = D("2023-07-01")  # after 1 June, when coop_threshold submits them
     for index in range(count):
         coop_threshold(
             world,

@@ -15,7 +15,8 @@ from proposals.models import Amendment, Proposal
 from rulebook.models import Rule, RuleVersion
 from rulebook.selectors import rule_versions
 
-_VOTES = ("votes__body", "votes__sections", "votes__roll_call__membership")
+# Who voided a vote: a query only when some vote was voided.
+_VOTES = ("votes__body", "votes__voided_by", "votes__sections", "votes__roll_call__membership")
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,9 @@ def attach_proposals(versions: list[RuleVersion]) -> list[RuleVersion]:
     a version typed in directly has no amendment.
     """
     prefetch_related_objects(
-        versions, "amendment__proposal__votes__body", "amendment__proposal__votes__sections"
+        versions,
+        "amendment__proposal__votes__body",
+        "amendment__proposal__votes__voided_by",
+        "amendment__proposal__votes__sections",
     )
     return versions

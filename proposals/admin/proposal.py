@@ -14,6 +14,7 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import HttpResponseRedirect
+from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
@@ -113,6 +114,7 @@ class VoteInline(ReadOnlyMixin, admin.TabularInline):
 
     model = Vote
     fields = ["body", "held_on", "stage", "method", "majority", "figures", "result", "note"]
+    fields += ["voided"]
     readonly_fields = fields
     extra = 0
     verbose_name_plural = "votes (recorded with the “Record a vote” button)"
@@ -122,9 +124,16 @@ class VoteInline(ReadOnlyMixin, admin.TabularInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("body")
+            .select_related("body", "voided_by")
             .prefetch_related("sections", Prefetch("roll_call", queryset=roll_call))
         )
+
+    @admin.display(description="voided")
+    def voided(self, obj):
+        if obj.voided_at is None:
+            return ""
+        on, by = timezone.localdate(obj.voided_at), obj.voided_by.get_username()
+        return f"Voided on {on.isoformat()} by {by}: {obj.void_reason}"
 
     @admin.display(description="figures")
     def figures(self, obj):

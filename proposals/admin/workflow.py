@@ -1,5 +1,5 @@
 """The workflow buttons of the proposal page: submit, record a vote, adopt, rebase, withdraw,
-remit.
+remit, and void a wrongly recorded vote.
 
 Each is a small admin view: check the permission, show a form, call the one service that
 does the work, and report what it did (or why it refused) as a message.
@@ -7,6 +7,7 @@ does the work, and report what it did (or why it refused) as a message.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -29,7 +30,7 @@ from proposals.forms import (
     filled_sections,
     readable,
 )
-from proposals.models import Amendment, Proposal
+from proposals.models import Amendment, Proposal, Vote
 from proposals.services import (
     StaleAmendments,
     amendment_resolve_conflict,
@@ -39,10 +40,12 @@ from proposals.services import (
     proposal_submit,
     proposal_withdraw,
     vote_record,
+    vote_void,
 )
 
 Action = Proposal.Action
 CHANGE, VOTE, ADOPT = "proposals.change_proposal", "proposals.add_vote", "proposals.adopt_proposal"
+VOID = "proposals.void_vote"
 
 # The workflow pages, in button order, with the permission each needs. Whether a button
 # shows for a proposal is the workflow's to say (`Proposal.allows`).
@@ -65,6 +68,24 @@ def long_date(day) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+class VoidForm(forms.Form):
+    """Which of the proposal's votes that count to void, and why (`vote_void`)."""
+
+    vote = forms.ModelChoiceField(
+        queryset=Vote.objects.none(),
+        help_text="A voided vote stays on the record, marked voided, and no longer counts.",
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why the vote was wrongly recorded; shown on the public proposal page.",
+    )
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        votes = proposal.votes.counted().select_related("body").order_by("held_on", "id")
+        self.fields["vote"].queryset = votes
+
+
 class WorkflowViews:
     """Mixin for ProposalAdmin adding one page per workflow step."""
 
@@ -75,7 +96,7 @@ class WorkflowViews:
                 self.admin_site.admin_view(getattr(self, f"{name}_view")),
                 name=f"proposals_proposal_{name}",
             )
-            for name, _ in ACTIONS
+            for name in [*(action for action, _ in ACTIONS), "void"]
         ]
         return ours + super().get_urls()
 
@@ -93,7 +114,16 @@ class WorkflowViews:
                 shown = shown and self._needs_rebase(proposal)
             if shown and request.user.has_perm(permission):
                 buttons.append({"label": action.label, "url": self._url(action, proposal)})
+        if self._voidable(proposal) and request.user.has_perm(VOID):
+            buttons.append({"label": "Void a vote", "url": self._url("void", proposal)})
         return {"workflow_buttons": buttons}
+
+    @staticmethod
+    def _voidable(proposal) -> bool:
+        """Whether the page offers to void a vote: one counts, and the proposal is not adopted
+        (`vote_void` refuses then, and says why)."""
+        adopted = proposal.status == Proposal.Status.ADOPTED
+        return not adopted and proposal.votes.counted().exists()
 
     @staticmethod
     def _needs_rebase(proposal) -> bool:
@@ -158,6 +188,30 @@ class WorkflowViews:
                     text += f" Proposal {proposal.reference} is now {proposal.status}."
                 return self._done(request, proposal, text)
         return self._render(request, proposal, "Record a vote", form=form, sections=sections)
+
+    def void_view(self, request, object_id):
+        proposal = self._proposal(request, object_id, VOID)
+        initial = {"vote": request.GET.get("vote")}
+        form = VoidForm(_posted(request), proposal=proposal, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            before = proposal.status
+            vote = self._call(
+                request,
+                [form],
+                vote_void,
+                vote=form.cleaned_data["vote"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+            )
+            if vote:
+                text = (
+                    f"Voided the {vote.get_stage_display().lower()} vote of {vote.body.name} on "
+                    f"{long_date(vote.held_on)}: it stays on the record and no longer counts."
+                )
+                if vote.proposal.status != before:
+                    text += f" Proposal {proposal.reference} is now {vote.proposal.status}."
+                return self._done(request, proposal, text)
+        return self._render(request, proposal, "Void a vote", form=form)
 
     def adopt_view(self, request, object_id):
         proposal = self._proposal(request, object_id, ADOPT)

@@ -129,3 +129,19 @@ class VoteInput(serializers.Serializer):
 class AdoptInput(serializers.Serializer):
     effective_from = serializers.DateField(help_text="The day the new versions take effect.")
     note = _text("Superusers only: why adopt without a carried decision vote.")
+
+
+class VoidInput(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why the vote is voided, e.g. 'Recorded on the wrong proposal'."
+    )
+
+    def validate(self, attrs):
+        """Refuse fields other than `reason`: a void takes nothing else (`voided_at` and
+        `voided_by` are the request's own)."""
+        unknown = sorted(set(self.initial_data) - set(self.fields))
+        if unknown:
+            raise serializers.ValidationError(
+                dict.fromkeys(unknown, "Unknown field: a void takes only a reason.")
+            )
+        return attrs

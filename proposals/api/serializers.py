@@ -42,13 +42,54 @@ class VoteSerializer(InBook, serializers.ModelSerializer):
     declared_result = enum_field(
         "VoteResult", Vote.Result.choices, allow_null=True, help_text="As declared, if recorded."
     )
+    weighted_for_percent = serializers.FloatField(
+        source="arithmetic.weighted_for",
+        allow_null=True,
+        help_text="Card vote: the weighted percentage for (sum over the sections of weight times "
+        "for %). Null otherwise.",
+    )
+    weighted_against_percent = serializers.FloatField(
+        source="arithmetic.weighted_against",
+        allow_null=True,
+        help_text="Card vote: the weighted percentage against. Null otherwise.",
+    )
+    for_share_percent = serializers.FloatField(
+        source="arithmetic.for_share",
+        allow_null=True,
+        help_text="Two-thirds vote: the percentage for of those voting for or against, to "
+        "compare with the threshold (66.7). Null otherwise.",
+    )
+    arithmetic = serializers.CharField(
+        source="arithmetic.text",
+        help_text="How the figures give the result, as the pages show it, e.g. 'CLPs 60.1 % and "
+        "Affiliates 45 % at 50/50 → 52.55 % for, 41.95 % against' or '68.2 % for, two thirds "
+        "needed'. Empty when the counts say it all.",
+    )
+    counted = serializers.BooleanField(
+        source="is_counted", help_text="False once voided: the vote no longer counts."
+    )
+    voided_at = serializers.DateTimeField(
+        allow_null=True, help_text="When the vote was voided as wrongly recorded; null if not."
+    )
+    voided_by = serializers.SerializerMethodField(
+        help_text="Who voided it (user name); null if not."
+    )
+    void_reason = serializers.SerializerMethodField(help_text="Why it was voided; null if not.")
     url = serializers.SerializerMethodField()
 
     class Meta:
         model = Vote
         fields = ["id", "body", "body_name", "held_on", "stage", "method", "majority"]
         fields += ["votes_for", "votes_against", "abstentions", "declared_result", "result"]
+        fields += ["weighted_for_percent", "weighted_against_percent", "for_share_percent"]
+        fields += ["arithmetic", "counted", "voided_at", "voided_by", "void_reason"]
         fields += ["note", "sections", "roll_call", "url"]
+
+    def get_voided_by(self, vote) -> str | None:
+        return vote.voided_by.get_username() if vote.voided_at else None
+
+    def get_void_reason(self, vote) -> str | None:
+        return vote.void_reason if vote.voided_at else None
 
     def get_url(self, vote) -> str:
         return api_url(self.request, "proposal-votes", slug=self.slug, pk=vote.proposal_id)

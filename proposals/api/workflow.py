@@ -1,14 +1,17 @@
-"""Workflow actions on a proposal: submit, withdraw, remit, adopt, rebase. Each a small POST view
-that checks one permission, reads its input and calls one service.
+"""Workflow actions on a proposal: submit, withdraw, remit, adopt, rebase, and voiding one of
+its votes. Each a small POST view that checks one permission, reads its input and calls one
+service.
 
 Status codes: 200 done; 400 bad input (field-keyed); 409 when the proposal's state forbids
-the step (e.g. adopting a proposal already adopted: `{"status": ["…"]}`), and for adoption
-when amendments are stale (`{"stale": [ids], "detail": "…"}`), with nothing applied.
+the step (e.g. adopting a proposal already adopted, voiding a vote twice: `{"status": ["…"]}`),
+and for adoption when amendments are stale (`{"stale": [ids], "detail": "…"}`), with nothing
+applied.
 """
 
 from __future__ import annotations
 
 from django.db.models import prefetch_related_objects
+from django.shortcuts import get_object_or_404
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -17,10 +20,15 @@ from rest_framework.views import APIView
 
 from proposals import services
 from proposals.api.common import InProposal, request_data, service_errors
-from proposals.api.inputs import AdoptInput
+from proposals.api.inputs import AdoptInput, VoidInput
 from proposals.api.permissions import RequiresPermission
-from proposals.api.serializers import AdoptedSerializer, ProposalDetailSerializer, RebaseSerializer
-from proposals.models import Proposal
+from proposals.api.serializers import (
+    AdoptedSerializer,
+    ProposalDetailSerializer,
+    RebaseSerializer,
+    VoteSerializer,
+)
+from proposals.models import Proposal, Vote
 from rulebook.api.errors import error_responses
 from rulebook.api.parsers import JSONParser
 from rulebook.models import parameter_values_prefetch
@@ -158,3 +166,27 @@ class AdoptView(ProposalAction):
         prefetch_related_objects(versions, parameter_values_prefetch())
         data = {"proposal": self.fresh(proposal), "versions": versions}
         return Response(AdoptedSerializer(data, context=self.get_serializer_context()).data)
+
+
+class VoidView(ProposalAction):
+    required_permission = "proposals.void_vote"
+
+    @_action_schema(
+        "Void a wrongly recorded vote",
+        "The vote stays listed, with `voided_at`, `voided_by` and `void_reason`, and no longer "
+        "counts: if it was the decision of a proposal not yet adopted, the proposal goes back "
+        "to the status its remaining votes give (submitted). Needs proposals.void_vote "
+        "(Secretary). 400: no reason, or a field other than `reason`; 404: no such vote on "
+        "this proposal; 409: the vote is already voided, or the proposal is adopted (a "
+        "correction is then a new proposal, or a superuser's correction with a note).",
+        request=VoidInput,
+        responses={200: VoteSerializer, **error_responses(400, 401, 403, 404, 409)},
+    )
+    def post(self, request, slug, pk, vote):
+        found = get_object_or_404(Vote, proposal=self.proposal, pk=vote)
+        serializer = VoidInput(data=request_data(request))
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            services.vote_void(vote=found, by=request.user, **serializer.validated_data)
+        fresh = Vote.objects.with_figures().get(pk=found.pk)
+        return Response(VoteSerializer(fresh, context=self.get_serializer_context()).data)

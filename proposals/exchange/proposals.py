@@ -15,7 +15,11 @@
         votes: [...]                      # see proposals.exchange.votes
 
 The statuses must be reachable through the workflow (`proposals.models.TRANSITIONS`, see
-`_check_status`).
+`_check_status`); the dates must make sense as the services require
+(`proposals.rules.check_vote_dates`, `check_adoption_dates`): an adopted proposal's versions
+take effect, and its `adopted_on` falls, no earlier than the carried decision that counts.
+An adoption without a decision vote (a superuser's, with its `adoption_note`) has no decision
+to follow: historical files record so the adoptions whose vote was never found.
 """
 
 from __future__ import annotations
@@ -24,6 +28,9 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
+from proposals import rules
 from proposals.exchange.amendments import (
     PlannedAmendment,
     amendment_entry,
@@ -31,7 +38,14 @@ from proposals.exchange.amendments import (
     check_amendment,
 )
 from proposals.exchange.common import choice, whole_number
-from proposals.exchange.votes import PlannedVote, check_vote, vote_entry, vote_rows
+from proposals.exchange.votes import (
+    PlannedVote,
+    check_vote,
+    check_vote_dates,
+    void_users,
+    vote_entry,
+    vote_rows,
+)
 from proposals.models import (
     TRANSITIONS,
     Amendment,
@@ -145,8 +159,50 @@ def _check_proposal(item, path, errors, context, bodies, seen: _Seen) -> Planned
             targets[target] = index
     for index, entry in enumerate(as_list(item.get("votes", []), f"{path}.votes", errors)):
         proposal.votes.append(check_vote(entry, f"{path}.votes[{index}]", errors, bodies))
+    check_vote_dates(proposal.votes, fields["submitted_on"], path, errors)
     _check_status(proposal, path, errors)
+    _check_adoption_dates(proposal, path, errors, context)
     return proposal
+
+
+def _check_adoption_dates(proposal: PlannedProposal, path: str, errors: list[str], context):
+    """`proposals.rules.check_adoption_dates` on the recorded adoption: `adopted_on`, and the
+    day each produced version takes effect (from the file's rules)."""
+    if proposal.fields["status"] != Status.ADOPTED:
+        return
+    decided = [
+        v.held_on
+        for v in proposal.votes
+        if v and v.is_counted and v.stage == Vote.Stage.DECISION and v.result == Vote.Result.CARRIED
+    ]
+    decided_on = decided[0] if decided else None
+    today = timezone.localdate()
+    problems = rules.check_adoption_dates(
+        decided_on=decided_on, adopted_on=proposal.fields["adopted_on"], today=today
+    )
+    errors += rules.problem_lines(problems, path)
+    for index, amendment in enumerate(proposal.amendments):
+        version = _produced(amendment, context)
+        if version is None:
+            continue
+        problems = rules.check_adoption_dates(
+            decided_on=decided_on, effective_from=version.effective_from, today=today
+        )
+        at = f"{path}.amendments[{index}].produced_version"
+        errors += [f"{at}: {amendment.rule} v{amendment.produced}: {p.message}" for p in problems]
+
+
+def _produced(amendment: PlannedAmendment | None, context):
+    """The file's version an adopted amendment produced, if the file has it."""
+    if amendment is None or amendment.produced is None or amendment.rule not in context.planned:
+        return None
+    if amendment.base is not None and amendment.produced <= amendment.base:
+        return None  # reported as out of order: nothing more to say about its date
+    versions = context.planned[amendment.rule].versions
+    if not 1 <= amendment.produced <= len(versions):
+        return None
+    version = versions[amendment.produced - 1]
+    return version if version is not None and version.effective_from is not None else None
 
 
 def _check_status(proposal: PlannedProposal, path: str, errors: list[str]) -> None:
@@ -159,7 +215,13 @@ def _check_status(proposal: PlannedProposal, path: str, errors: list[str]) -> No
     if status is None:
         return
     votes = [v for v in proposal.votes if v is not None]
-    decisions = [i for i, v in enumerate(proposal.votes) if v and v.stage == Vote.Stage.DECISION]
+    # Only the votes that count decide: a voided decision stays on the record beside its
+    # successor (see `status_from_votes`).
+    decisions = [
+        i
+        for i, v in enumerate(proposal.votes)
+        if v and v.is_counted and v.stage == Vote.Stage.DECISION
+    ]
     errors += [
         f"{path}.votes[{i}].stage: the proposal already has a decision vote (votes[{decisions[0]}])"
         for i in decisions[1:]
@@ -207,8 +269,9 @@ def load(value, rulebook: Rulebook, context, by) -> list[Proposal]:
         for order, a in enumerate(p.amendments, start=1)
     )
     loaded = context.loaded.get("bodies")
+    voiders = void_users([v for p in planned for v in p.votes])
     built = [
-        vote_rows(v, row, loaded.bodies, loaded.members, by)
+        vote_rows(v, row, loaded.bodies, loaded.members, by, voiders)
         for p, row in zip(planned, rows, strict=True)
         for v in p.votes
     ]
@@ -241,7 +304,9 @@ def dump(rulebook: Rulebook, at: datetime.date | None) -> list[dict] | None:
         amendments[amendment.proposal_id].append(amendment)
     values = _version_values(a for group in amendments.values() for a in group)
     votes = defaultdict(list)
-    for vote in Vote.objects.filter(**in_book).select_related("body").order_by("held_on", "pk"):
+    for vote in (
+        Vote.objects.filter(**in_book).select_related("body", "voided_by").order_by("held_on", "pk")
+    ):
         votes[vote.proposal_id].append(vote)
     sections, roll_calls = defaultdict(list), defaultdict(list)
     for section in CardVoteSection.objects.filter(vote__proposal__rulebook=rulebook).order_by("pk"):

@@ -17,12 +17,24 @@ votes:
       - {name: CLPs, weight: 50, for_percent: 60.1, against_percent: 39.9}
     roll_call:                   # a roll call: members of the body on held_on
       - {member: Yasmine Dar, choice: for}
+    voided_at: 2026-10-02T09:30:00+00:00   # a voided vote (all three, or none): when,
+    voided_by: secretary                   #   by whom (a user name) and why; it stays on
+    void_reason: Recorded on the wrong proposal   # the record and no longer counts
+
+Dates are checked as `vote_record` checks them (`proposals.rules.check_vote_dates`): not in
+the future, not before the proposal's `submitted_on` (when the file gives it: a historical
+record may not know it), and, among the votes that count, no decision before a
+recommendation. A voided vote is checked as it was recorded, and is left out of the order of
+the others, as it is left out of everything else.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from proposals import rules
 from proposals.exchange.common import choice, whole_number
@@ -52,7 +64,11 @@ VOTE_KEYS = (
     "note",
     "sections",
     "roll_call",
+    "voided_at",
+    "voided_by",
+    "void_reason",
 )
+VOID_KEYS = ("voided_at", "voided_by", "void_reason")
 COUNTS = ("votes_for", "votes_against", "abstentions")
 SECTION_KEYS = ("name", "weight", "for_percent", "against_percent")
 ROLL_CALL_KEYS = ("member", "choice")
@@ -72,6 +88,19 @@ class PlannedVote:
     note: str = ""
     sections: list[tally.Section] = field(default_factory=list)
     roll_call: list[tuple[str, str]] = field(default_factory=list)
+    voided_at: datetime.datetime | None = None
+    voided_by: str | None = None  # a user name
+    void_reason: str = ""
+    body_name: str = ""
+
+    @property
+    def is_counted(self) -> bool:
+        return self.voided_at is None
+
+    def dated(self) -> rules.Dated | None:
+        if self.held_on is None or self.stage is None:
+            return None
+        return rules.Dated(self.stage, self.held_on, self.body_name)
 
 
 def check_vote(item, path: str, errors: list[str], bodies: dict) -> PlannedVote | None:
@@ -86,6 +115,7 @@ def check_vote(item, path: str, errors: list[str], bodies: dict) -> PlannedVote 
         errors.append(f"{path}.body: unknown body {slug!r} (not in the bodies section)")
     vote = PlannedVote(
         body=slug,
+        body_name=body.name if body is not None else "",
         held_on=as_date(item.get("held_on"), f"{path}.held_on", errors),
         stage=choice(item.get("stage"), f"{path}.stage", errors, Vote.Stage),
         method=choice(item.get("method"), f"{path}.method", errors, Method),
@@ -128,7 +158,87 @@ def check_vote(item, path: str, errors: list[str], bodies: dict) -> PlannedVote 
         vote.sections = list(sections)
     if vote.method == Method.ROLL_CALL and roll_call:
         vote.roll_call = [(entry.name, entry.choice) for entry in roll_call]
+    _check_void(item, path, errors, vote)
     return vote
+
+
+def check_vote_dates(
+    votes: list[PlannedVote | None], submitted_on, path: str, errors: list[str]
+) -> None:
+    """Each vote's date (`proposals.rules.check_vote_dates`), against the proposal's
+    submission and the votes that count listed before it: each pair is compared once."""
+    today = timezone.localdate()
+    counted: list[rules.Dated] = []
+    for index, vote in enumerate(votes):
+        if vote is None:
+            continue
+        problems = rules.check_vote_dates(
+            held_on=vote.held_on,
+            stage=vote.stage,
+            submitted_on=submitted_on,
+            others=counted if vote.is_counted else [],
+            today=today,
+        )
+        errors += rules.problem_lines(problems, f"{path}.votes[{index}]")
+        if vote.is_counted and vote.dated() is not None:
+            counted.append(vote.dated())
+
+
+def _check_void(item, path: str, errors: list[str], vote: PlannedVote) -> None:
+    """A void is all of voided_at (an ISO date and time with its zone, not in the future, not
+    before the vote), voided_by (a user name) and a reason; or none of them."""
+    given = [name for name in VOID_KEYS if item.get(name) not in (None, "")]
+    if not given:
+        return
+    for name in VOID_KEYS:
+        if name not in given:
+            errors.append(f"{path}.{name}: is required for a voided vote (with {given[0]})")
+    vote.voided_at = _moment(item.get("voided_at"), f"{path}.voided_at", errors)
+    vote.voided_by = as_text(
+        item.get("voided_by"),
+        f"{path}.voided_by",
+        errors,
+        field=get_user_model()._meta.get_field(get_user_model().USERNAME_FIELD),
+    )
+    reason = as_text(item.get("void_reason"), f"{path}.void_reason", errors)
+    vote.void_reason = (reason or "").strip()
+    if vote.voided_at is None:
+        return
+    if vote.voided_at > timezone.now():
+        errors.append(f"{path}.voided_at: a vote cannot be voided in the future")
+    elif vote.held_on is not None and timezone.localdate(vote.voided_at) < vote.held_on:
+        errors.append(f"{path}.voided_at: a vote cannot be voided before it was held")
+
+
+def _moment(value, path: str, errors: list[str]) -> datetime.datetime | None:
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else str(value)
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        errors.append(f"{path}: {text!r} is not a date and time (e.g. 2026-10-02T09:30:00+00:00)")
+        return None
+    if timezone.is_naive(moment):
+        errors.append(f"{path}: give the time zone, e.g. 2026-10-02T09:30:00+00:00")
+        return None
+    return moment
+
+
+def void_users(planned: list[PlannedVote]) -> dict[str, object]:
+    """The users who voided votes, by name: each found, or made as an inactive account
+    without a password when the database does not know the name (a file moved to an empty
+    database names people it has no account for; the void must still say who)."""
+    User = get_user_model()
+    names = {v.voided_by for v in planned if v.voided_by}
+    known = User.objects.filter(**{f"{User.USERNAME_FIELD}__in": names})
+    found = {u.get_username(): u for u in known}
+    for name in sorted(names - set(found)):
+        user = User(**{User.USERNAME_FIELD: name}, is_active=False)
+        user.set_unusable_password()
+        user.save()
+        found[name] = user
+    return found
 
 
 def _sections(item, path, errors) -> list[tally.Section | None]:
@@ -173,8 +283,11 @@ def _roll_call(item, path, errors) -> list[rules.RollCall]:
     return entries
 
 
-def vote_rows(planned: PlannedVote, proposal, bodies, members, by) -> tuple[Vote, list, list]:
-    """The unsaved vote and its unsaved sections and roll-call entries (vote set later)."""
+def vote_rows(
+    planned: PlannedVote, proposal, bodies, members, by, voiders
+) -> tuple[Vote, list, list]:
+    """The unsaved vote and its unsaved sections and roll-call entries (vote set later);
+    `voiders`: the users who voided votes, by name (`void_users`)."""
     vote = Vote(
         proposal=proposal,
         body=bodies[planned.body],
@@ -186,6 +299,9 @@ def vote_rows(planned: PlannedVote, proposal, bodies, members, by) -> tuple[Vote
         result=planned.result,
         note=planned.note,
         created_by=by,
+        voided_at=planned.voided_at,
+        voided_by=voiders.get(planned.voided_by),
+        void_reason=planned.void_reason,
         **planned.counts,
     )
     sections = [
@@ -229,4 +345,8 @@ def vote_entry(vote: Vote, sections: list[CardVoteSection], roll_call: list) -> 
         ]
     if roll_call:
         entry["roll_call"] = [{"member": e.membership.name, "choice": e.choice} for e in roll_call]
+    if vote.voided_at is not None:
+        entry["voided_at"] = vote.voided_at.isoformat()
+        entry["voided_by"] = vote.voided_by.get_username()
+        entry["void_reason"] = vote.void_reason
     return entry

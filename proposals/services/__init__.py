@@ -24,6 +24,7 @@ from proposals.services.workflow import (
     proposal_submit,
     proposal_withdraw,
     vote_record,
+    vote_void,
 )
 
 __all__ = [
@@ -42,4 +43,5 @@ __all__ = [
     "proposal_update",
     "proposal_withdraw",
     "vote_record",
+    "vote_void",
 ]

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from proposals.models import Amendment, Proposal, Vote
+from proposals.rules import check_adoption_dates, raise_problems
 from proposals.services.common import (
     as_date,
     audit,
@@ -48,9 +49,11 @@ def proposal_adopt(
     `effective_from`. Returns the new versions in amendment order.
 
     Steps, in one transaction:
-    1. lock the proposal; it must be carried with a carried decision vote by a body entitled
-       to decide — or `by` is a superuser giving a `note` (consolidations, corrections), for
-       a draft, submitted or carried proposal;
+    1. lock the proposal; it must be carried with a carried decision vote (that counts) by a
+       body entitled to decide — or `by` is a superuser giving a `note` (consolidations,
+       corrections), for a draft, submitted or carried proposal; it takes effect and is
+       recorded (`adopted_on`, default today) no earlier than that decision, and is not
+       recorded in the future (`proposals.rules.check_adoption_dates`);
     2. lock the rule book row, then the affected rules in primary-key order, so concurrent
        adoptions queue in one stable order instead of deadlocking;
     3. re-check, under the locks, that no amendment is stale or conflicted; if any is, raise
@@ -58,13 +61,24 @@ def proposal_adopt(
     4. per amendment: amend → new version; insert → new rule then its first version;
        repeal → repealing version; renumber → same text under the new number, moved if it
        names a parent or sibling; link the version to its amendment;
-    5. mark the proposal adopted on `adopted_on` (default today); audit.
+    5. mark the proposal adopted on `adopted_on`; audit.
     """
     note = (note or "").strip()
     effective_from = as_date(effective_from, "effective_from")
+    today = timezone.localdate()
+    adopted_on = as_date(adopted_on, "adopted_on") if adopted_on else today
     with transaction.atomic():
         lock_proposal(proposal)
         _check_entitled(proposal, by, note)
+        decision = _carried_decision(proposal).first()
+        raise_problems(
+            check_adoption_dates(
+                decided_on=decision and decision.held_on,
+                effective_from=effective_from,
+                adopted_on=adopted_on,
+                today=today,
+            )
+        )
         Rulebook.objects.select_for_update().filter(pk=proposal.rulebook_id).get()
         rule_ids = sorted(
             set(proposal.amendments.filter(rule__isnull=False).values_list("rule_id", flat=True))
@@ -83,9 +97,7 @@ def proposal_adopt(
             raise StaleAmendments(blocked)
         versions = [_apply(a, proposal, effective_from, note, by) for a in amendments]
         proposal.status = Status.ADOPTED
-        proposal.adopted_on = (
-            as_date(adopted_on, "adopted_on") if adopted_on else timezone.localdate()
-        )
+        proposal.adopted_on = adopted_on
         proposal.adoption_note = note
         proposal.save(update_fields=["status", "adopted_on", "adoption_note", "updated_at"])
         audit(
@@ -104,16 +116,18 @@ def _check_entitled(proposal: Proposal, by, note: str) -> None:
         proposal.require(Proposal.Action.ADOPT, with_note=True)
         return
     proposal.require(Proposal.Action.ADOPT)
-    decided = proposal.votes.filter(
-        stage=Vote.Stage.DECISION, result=Vote.Result.CARRIED, body__decides=True
-    )
-    if not decided.exists():
+    if not _carried_decision(proposal).filter(body__decides=True).exists():
         raise ValidationError(
             {
                 "status": f"Proposal {proposal.reference} has no carried decision vote by a body "
                 "entitled to decide; only a superuser, with a note, can adopt it."
             }
         )
+
+
+def _carried_decision(proposal: Proposal):
+    """The carried decision vote that counts (a voided one does not)."""
+    return proposal.votes.counted().filter(stage=Vote.Stage.DECISION, result=Vote.Result.CARRIED)
 
 
 def _apply(amendment: Amendment, proposal, effective_from, note, by) -> RuleVersion:

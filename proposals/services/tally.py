@@ -1,6 +1,8 @@
 """Vote arithmetic: pure functions over numbers, no ORM, so they are cheap to test.
 
-`vote_record` uses them to compute a vote's result and to refuse figures that cannot be true.
+`vote_record` uses them to compute a vote's result and to refuse figures that cannot be true;
+`arithmetic` shows members how the figures give the result (`Vote.arithmetic`, read by the
+pages and the API).
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from proposals.models import Vote
 
@@ -100,3 +102,72 @@ def roll_call_counts(choices: Iterable[str]) -> tuple[int, int, int]:
     """(for, against, abstentions) from each member's choice."""
     counted = Counter(choices)
     return counted["for"], counted["against"], counted["abstain"]
+
+
+@dataclass(frozen=True)
+class Arithmetic:
+    """How a vote's figures give its result, as the pages and the API show it.
+
+    `weighted_for` / `weighted_against`: a card vote's weighted percentages (None otherwise);
+    `for_share`: for a two-thirds vote, the percentage for of those voting for or against,
+    against the threshold (None otherwise); `text`: the sentence, e.g. "CLPs 60.1 % and
+    Affiliates 45 % at 50/50 → 52.55 % for, 41.95 % against" or "68.2 % for, two thirds
+    needed" ("" when the counts say it all: a simple majority of hands or names).
+    """
+
+    weighted_for: Decimal | None = None
+    weighted_against: Decimal | None = None
+    for_share: Decimal | None = None
+    text: str = ""
+
+
+def arithmetic(
+    *,
+    method: str,
+    majority: str,
+    votes_for: int | None,
+    votes_against: int | None,
+    sections: list[Section],
+) -> Arithmetic:
+    """The arithmetic behind a vote's result (see `Arithmetic`), computed with `decide`'s
+    rules: weighted totals by `card_vote_totals`, the two-thirds share of those voting for or
+    against."""
+    weighted = None
+    if method == Vote.Method.CARD_VOTE and sections:
+        weighted = tuple(_places(v, "0.01") for v in card_vote_totals(sections))
+        votes_for, votes_against = weighted
+    share = None
+    if majority == TWO_THIRDS and votes_for is not None and votes_against is not None:
+        voting = Decimal(votes_for) + Decimal(votes_against)
+        if voting:
+            share = _places(HUNDRED * votes_for / voting, "0.1")
+    parts = []
+    if weighted is not None:
+        parts.append(_weighted_text(sections, *weighted))
+    if share is not None:
+        parts.append(f"{percent(share)} % for, two thirds needed")
+    return Arithmetic(
+        weighted_for=weighted and weighted[0],
+        weighted_against=weighted and weighted[1],
+        for_share=share,
+        text="; ".join(parts),
+    )
+
+
+def _places(value: Decimal, places: str) -> Decimal:
+    return Decimal(value).quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def percent(value: Decimal) -> str:
+    """A percentage as printed: no trailing zeros ("60.1", "50", "52.55")."""
+    return format(Decimal(value).normalize(), "f")
+
+
+def _weighted_text(sections: list[Section], weighted_for, weighted_against) -> str:
+    totals = f"{percent(weighted_for)} % for, {percent(weighted_against)} % against"
+    if len(sections) == 1:  # one section of weight 100: its figures are the totals
+        return totals
+    shares = [f"{s.name} {percent(s.for_percent)} %" for s in sections]
+    named = ", ".join(shares[:-1]) + " and " + shares[-1]
+    weights = "/".join(percent(s.weight) for s in sections)
+    return f"{named} at {weights} → {totals}"

@@ -1,4 +1,4 @@
-"""The proposal workflow: submit, withdraw, remit, and record votes.
+"""The proposal workflow: submit, withdraw, remit, record votes and void them.
 
 Which step each status allows is `proposals.models.TRANSITIONS` (the diagram is there); what
 makes a vote valid is `proposals.rules.check_vote`. These services lock, check, write and
@@ -27,8 +27,9 @@ from proposals.models import (
     Proposal,
     RollCallEntry,
     Vote,
+    status_from_votes,
 )
-from proposals.rules import RollCall, check_vote, raise_problems
+from proposals.rules import Dated, RollCall, check_vote, check_vote_dates, raise_problems
 from proposals.services import tally
 from proposals.services.common import as_date, audit, lock_proposal
 
@@ -103,10 +104,12 @@ def vote_record(
     roll call as `rules.RollCall`s (see `_typed` for callers still holding raw data).
 
     Steps: lock the proposal; refuse unless the workflow allows a vote (submitted); a
-    decision may be taken once; check the vote (`proposals.rules.check_vote`: stage, method,
-    majority, the figures the method needs, the declared result, a body not entitled to
-    decide carrying it) and raise every problem; save the vote with its sections or roll
-    call; a decision sets the proposal carried or lost; audit.
+    decision may be taken once (of the votes that count); check the vote
+    (`proposals.rules.check_vote`: stage, method, majority, the figures the method needs, the
+    declared result, a body not entitled to decide carrying it) and its date
+    (`check_vote_dates`: not in the future, not before submission, in stage order) and raise
+    every problem; save the vote with its sections or roll call; a decision sets the proposal
+    carried or lost (`status_from_votes`); audit.
     """
     with transaction.atomic():
         lock_proposal(proposal)
@@ -114,7 +117,8 @@ def vote_record(
         body, held_on, sections, roll_call = _typed(
             proposal, body, held_on, method, sections, roll_call
         )
-        if stage == Vote.Stage.DECISION and proposal.votes.filter(stage=stage).exists():
+        counted = list(proposal.votes.counted().select_related("body"))
+        if stage == Vote.Stage.DECISION and any(v.stage == stage for v in counted):
             raise ValidationError(
                 {"stage": f"Proposal {proposal.reference} already has a decision vote."}
             )
@@ -138,7 +142,14 @@ def vote_record(
             declared_result=declared_result,
             members=members,
         )
-        raise_problems(checked.problems)
+        dates = check_vote_dates(
+            held_on=held_on,
+            stage=stage,
+            submitted_on=proposal.submitted_on,
+            others=[Dated(v.stage, v.held_on, v.body.name) for v in counted],
+            today=timezone.localdate(),
+        )
+        raise_problems(checked.problems + dates)
         vote = Vote.objects.create(
             proposal=proposal,
             body=body,
@@ -170,9 +181,69 @@ def vote_record(
                 for member, entry in zip(checked.members, roll_call, strict=True)
             )
         if stage == Vote.Stage.DECISION:
-            proposal.status = vote.result
+            proposal.status = status_from_votes(proposal.status, vote.result)
             proposal.save(update_fields=["status", "updated_at"])
         audit("vote.record", proposal, by, vote=vote.pk, body=body.slug, result=vote.result)
+    return vote
+
+
+def vote_void(*, vote: Vote, reason: str, by) -> Vote:
+    """Void a wrongly recorded vote: it stays on the record, marked voided (when, by whom,
+    why), and no longer counts (`VoteQuerySet.counted`). Nothing is deleted.
+
+    Steps: lock the proposal, and re-read the vote under the lock; refuse an empty reason, a
+    vote already voided, and any vote of an adopted proposal (its record is history: a
+    correction is a new proposal, or a superuser's correction with a note); mark the vote
+    voided now by `by`; the proposal takes the status its votes that still count give
+    (`status_from_votes`: voiding the decision of a proposal not yet adopted makes it
+    submitted again); audit "vote.voided" with the reason.
+    """
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        proposal = lock_proposal(vote.proposal)
+        vote = Vote.objects.select_related("body", "voided_by").get(pk=vote.pk)
+        vote.proposal = proposal
+        if not reason:
+            raise ValidationError({"reason": "Give the reason the vote is voided."})
+        if vote.voided_at is not None:
+            by_whom = vote.voided_by.get_username()
+            raise ValidationError(
+                {
+                    "status": f"This vote was already voided on "
+                    f"{timezone.localdate(vote.voided_at).isoformat()} by {by_whom}."
+                }
+            )
+        if proposal.status == Status.ADOPTED:
+            raise ValidationError(
+                {
+                    "status": f"Proposal {proposal.reference} is adopted: its votes are history "
+                    "and cannot be voided. A correction is a new proposal, or a superuser's "
+                    "correction with a note."
+                }
+            )
+        vote.voided_at, vote.voided_by, vote.void_reason = timezone.now(), by, reason
+        vote.save(update_fields=["voided_at", "voided_by", "void_reason"])
+        decision = (
+            proposal.votes.counted()
+            .filter(stage=Vote.Stage.DECISION)
+            .values_list("result", flat=True)
+            .first()
+        )
+        previous = proposal.status
+        proposal.status = status_from_votes(previous, decision)
+        if proposal.status != previous:
+            proposal.save(update_fields=["status", "updated_at"])
+        audit(
+            "vote.voided",
+            proposal,
+            by,
+            vote=vote.pk,
+            body=vote.body.slug,
+            stage=vote.stage,
+            reason=reason,
+            previous=previous,
+            status=proposal.status,
+        )
     return vote
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count
+from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.shortcuts import render
 
 from proposals.caching import per_reader
 from proposals.filters import ProposalFilter
-from proposals.models import Amendment, Membership, Proposal
+from proposals.models import Amendment, Membership, Proposal, Vote
 from rulebook.diff import DiffInputTooLarge
 from web.forms import BadQuery, PageForm
 from web.views.common import NotFound, member_page, rulebook_or_404
@@ -65,7 +65,12 @@ def proposal_detail(request, rulebook, pk):
         .select_related("rule", "base_version", "produced_version", "parent", "after")
         .order_by("order")
     )
-    votes = list(proposal.votes.with_figures().order_by("held_on", "id"))
+    # On the proposal itself, so that its decision (`Proposal.decision`) reads them too.
+    prefetch_related_objects(
+        [proposal],
+        Prefetch("votes", queryset=Vote.objects.with_figures().order_by("held_on", "id")),
+    )
+    votes = list(proposal.votes.all())
     return render(
         request,
         "web/proposals/detail.html",
