@@ -6,15 +6,23 @@ import pytest
 from rest_framework.test import APIClient
 
 from proposals.models import Proposal
-from tests.factories import ProposalFactory
+from tests.factories import ProposalFactory, RuleFactory, add_version, amend
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def proposals(rulebook):
+    rule = RuleFactory(rulebook=rulebook)
+    add_version(rule, "2016-01-01", "Ten.")
     for reference, year in [("2021/2", 2021), ("X/1", None), ("2023/1", 2023), ("2021/1", 2021)]:
-        ProposalFactory(rulebook=rulebook, reference=reference, conference_year=year)
+        ProposalFactory(
+            rulebook=rulebook,
+            reference=reference,
+            conference_year=year,
+            amendments=[amend(rule, f"Twenty for {reference}.")],
+            submitted=True,
+        )
     return rulebook
 
 

@@ -106,7 +106,8 @@ def submitted(rulebook):
     rule = RuleFactory(rulebook=rulebook)
     add_version(rule, "2015-01-01", "Ten.")
     return proposal_submit(
-        proposal=ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "Twenty.")])
+        proposal=ProposalFactory(rulebook=rulebook, amendments=[amend(rule, "Twenty.")]),
+        submitted_on=HELD - datetime.timedelta(days=30),
     )
 
 
