@@ -22,6 +22,7 @@ from django.contrib.auth.models import Group
 from rest_framework.authtoken.models import Token
 
 from proposals.models import Body, Membership, Proposal, Vote
+from proposals.rules import RollCall
 from proposals.services import (
     amendment_rebase,
     proposal_adopt,
@@ -31,6 +32,7 @@ from proposals.services import (
     proposal_withdraw,
     vote_record,
 )
+from proposals.services.tally import Section
 from rulebook.models import Parameter, Rule, Rulebook, RuleVersion
 from rulebook.services import rule_create, version_create
 
@@ -209,8 +211,19 @@ def submit(proposal: Proposal, *, on: datetime.date | None = None) -> Proposal:
 
 
 def record_vote(proposal: Proposal, *, body: Body, held_on: datetime.date, **fields) -> Vote:
-    """A vote through `vote_record`; `fields` as the service takes them (method, stage, ...)."""
-    return vote_record(proposal=proposal, body=body, held_on=held_on, **fields)
+    """A vote through `vote_record`; `fields` as the service takes them (method, stage, ...),
+    except that card-vote sections and roll-call entries may be given as the API's dicts."""
+    return vote_record(proposal=proposal, body=body, held_on=held_on, **typed_figures(fields))
+
+
+def typed_figures(fields: dict) -> dict:
+    """Sections and roll-call entries written as the API's dicts, as the service's types."""
+    fields = dict(fields)
+    if fields.get("sections") is not None:
+        fields["sections"] = [Section.of(**section) for section in fields["sections"]]
+    if fields.get("roll_call") is not None:
+        fields["roll_call"] = [RollCall(**entry) for entry in fields["roll_call"]]
+    return fields
 
 
 def decide(proposal: Proposal, *, held_on=CONFERENCE_2026, sections=CARD_60_40) -> Vote:

@@ -7,7 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from proposals.rules import RollCall
 from proposals.services import proposal_adopt, proposal_submit, vote_record
+from proposals.services.tally import Section
 from rulebook.models import RuleVersion
 from rulebook.selectors import parameter_timeline, rulebook_at
 from tests.factories import (
@@ -43,13 +45,13 @@ def card_vote(proposal, conference, held_on, clps, affiliates):
         method="card_vote",
         majority="simple",
         sections=[
-            {"name": "CLPs", "weight": 50, "for_percent": clps, "against_percent": 100 - clps},
-            {
-                "name": "Affiliates",
-                "weight": 50,
-                "for_percent": affiliates,
-                "against_percent": 100 - affiliates,
-            },
+            Section.of(name="CLPs", weight=50, for_percent=clps, against_percent=100 - clps),
+            Section.of(
+                name="Affiliates",
+                weight=50,
+                for_percent=affiliates,
+                against_percent=100 - affiliates,
+            ),
         ],
     )
 
@@ -102,21 +104,21 @@ def test_the_leadership_threshold_history_reads_right_on_every_date(rulebook):
         method="roll_call",
         majority="simple",
         roll_call=[
-            {"member": "Yasmine Dar", "choice": "against"},
-            {"member": "Jon Lansman", "choice": "for"},
-            {"member": "Rachel Garnham", "choice": "for"},
+            RollCall("Yasmine Dar", "against"),
+            RollCall("Jon Lansman", "for"),
+            RollCall("Rachel Garnham", "for"),
         ],
     )
     decision = vote_record(
         proposal=twenty,
-        body="conference",
+        body=conference,
         held_on=D(2021, 9, 26),
         stage="decision",
         method="card_vote",
         majority="simple",
         sections=[
-            {"name": "CLPs", "weight": 50, "for_percent": 35, "against_percent": 65},
-            {"name": "Affiliates", "weight": 50, "for_percent": 72.34, "against_percent": 27.66},
+            Section.of(name="CLPs", weight=50, for_percent=35, against_percent=65),
+            Section.of(name="Affiliates", weight=50, for_percent=72.34, against_percent=27.66),
         ],
         declared_result="carried",
     )

@@ -22,9 +22,11 @@ from tests.factories import (
     MembershipFactory,
     NecFactory,
     ProposalFactory,
+    RulebookFactory,
     RuleFactory,
     add_version,
     amend,
+    typed_figures,
 )
 
 pytestmark = pytest.mark.django_db
@@ -189,9 +191,12 @@ def test_a_proposal_is_decided_only_once(submitted, conference):
     }
 
 
-def test_a_body_is_found_by_its_slug_in_the_proposals_rule_book(submitted, nec):
-    assert counts(submitted, "nec").body == nec
-    assert "has no body 'tuc'" in refused(lambda: counts(submitted, "tuc"))["body"][0]
+def test_a_body_of_another_rule_book_is_refused(submitted, nec):
+    elsewhere = NecFactory(rulebook=RulebookFactory(slug="elsewhere"))
+    problems = refused(lambda: counts(submitted, elsewhere))
+    assert "belongs to another rule book" in problems["body"][0]
+    assert not Vote.objects.exists()
+    assert counts(submitted, nec).body == nec
 
 
 @pytest.mark.parametrize(
@@ -220,8 +225,7 @@ def card(submitted, conference, sections, **kwargs):
         stage="decision",
         method="card_vote",
         majority="simple",
-        sections=sections,
-        **kwargs,
+        **typed_figures({"sections": sections, **kwargs}),
     )
 
 
@@ -294,8 +298,7 @@ def roll(submitted, nec, entries, **kwargs):
         stage="recommendation",
         method="roll_call",
         majority="simple",
-        roll_call=entries,
-        **kwargs,
+        **typed_figures({"roll_call": entries, **kwargs}),
     )
 
 

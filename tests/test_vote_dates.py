@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from proposals.models import Proposal, Vote
+from proposals.models import Body, Proposal, Vote
 from proposals.roles import SECRETARY
 from proposals.services import proposal_adopt, vote_record
 from rulebook.exchange import InvalidRulebookFile, rulebook_export, rulebook_import
@@ -73,7 +73,7 @@ def refused(call) -> dict:
 def hands(proposal, held_on, stage="decision", body="conference"):
     return lambda: vote_record(
         proposal=proposal,
-        body=body,
+        body=Body.objects.get(rulebook=proposal.rulebook, slug=body),
         held_on=held_on,
         stage=stage,
         method="show_of_hands",

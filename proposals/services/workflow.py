@@ -13,7 +13,6 @@ one: that takes its recommendation and then Conference's decision.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -84,7 +83,7 @@ def _transition(proposal: Proposal, action: str, by) -> Proposal:
 def vote_record(
     *,
     proposal: Proposal,
-    body: Body | str,
+    body: Body,
     held_on: datetime.date,
     stage: str,
     method: str,
@@ -92,8 +91,8 @@ def vote_record(
     votes_for: int | None = None,
     votes_against: int | None = None,
     abstentions: int | None = None,
-    sections: list[dict] | None = None,
-    roll_call: list[dict] | None = None,
+    sections: list[tally.Section] | None = None,
+    roll_call: list[RollCall] | None = None,
     declared_result: str | None = None,
     note: str = "",
     by=None,
@@ -101,7 +100,8 @@ def vote_record(
     """Record a body's vote on a submitted proposal (DESIGN.md POST …/votes/ shapes).
 
     Takes typed values: the `Body`, the `date`, card-vote sections as `tally.Section`s and a
-    roll call as `rules.RollCall`s (see `_typed` for callers still holding raw data).
+    roll call as `rules.RollCall`s. Parsing a body's slug, a date or dicts is the caller's
+    (the API's input serializer, the admin's form, the importer).
 
     Steps: lock the proposal; refuse unless the workflow allows a vote (submitted); a
     decision may be taken once (of the votes that count); check the vote
@@ -114,9 +114,10 @@ def vote_record(
     with transaction.atomic():
         lock_proposal(proposal)
         proposal.require(Action.VOTE)
-        body, held_on, sections, roll_call = _typed(
-            proposal, body, held_on, method, sections, roll_call
-        )
+        if body.rulebook_id != proposal.rulebook_id:
+            raise ValidationError(
+                {"body": f"{body.name} belongs to another rule book than {proposal.reference}."}
+            )
         counted = list(proposal.votes.counted().select_related("body"))
         if stage == Vote.Stage.DECISION and any(v.stage == stage for v in counted):
             raise ValidationError(
@@ -245,67 +246,3 @@ def vote_void(*, vote: Vote, reason: str, by) -> Vote:
             status=proposal.status,
         )
     return vote
-
-
-def _typed(proposal, body, held_on, method, sections, roll_call):
-    """Raw values (a body's slug, an ISO date, dicts) as the typed ones `vote_record` takes.
-
-    The API and the admin parse at their edge and pass typed values through untouched; this
-    serves callers holding raw data (fixtures, the shell).
-    """
-    if not isinstance(body, Body):
-        body = _body(proposal, body)
-    elif body.rulebook_id != proposal.rulebook_id:
-        body = _body(proposal, body.slug)
-    held_on = as_date(held_on, "held_on")
-    if method == Vote.Method.CARD_VOTE and isinstance(sections, list):
-        problems, parsed = {}, []
-        for index, data in enumerate(sections):
-            if isinstance(data, tally.Section):
-                parsed.append(data)
-                continue
-            section, found = _section(index, data)
-            problems.update(found)
-            parsed.append(section)
-        if problems:
-            raise ValidationError(problems)
-        sections = parsed
-    if isinstance(roll_call, list):
-        roll_call = [
-            item
-            if isinstance(item, RollCall)
-            else RollCall(**{k: v for k, v in item.items() if k in ("member", "choice")})
-            if isinstance(item, dict)
-            else RollCall(None, None)
-            for item in roll_call
-        ]
-    return body, held_on, sections, roll_call
-
-
-def _body(proposal: Proposal, body) -> Body:
-    slug = body.slug if isinstance(body, Body) else body
-    found = Body.objects.filter(rulebook=proposal.rulebook, slug=slug).first()
-    if found is None:
-        raise ValidationError({"body": f"Rule book {proposal.rulebook.slug} has no body {slug!r}."})
-    return found
-
-
-def _section(index: int, data) -> tuple[tally.Section | None, dict]:
-    if not isinstance(data, dict):
-        return None, {f"sections[{index}]": "Give name, weight and percentages."}
-    problems = {}
-    for field in ("weight", "for_percent", "against_percent"):
-        value = data.get(field)
-        try:
-            if isinstance(value, bool) or value is None:
-                raise InvalidOperation
-            Decimal(str(value))
-        except (InvalidOperation, ValueError):
-            problems[f"sections[{index}].{field}"] = "Give a percentage, e.g. 53.67."
-    name = data.get("name")
-    if not isinstance(name, str) or not name.strip():
-        problems[f"sections[{index}].name"] = "Name the section, e.g. CLPs."
-    if problems:
-        return None, problems
-    fields = ("name", "weight", "for_percent", "against_percent")
-    return tally.Section.of(**{field: data[field] for field in fields}), {}
