@@ -57,7 +57,8 @@ def proposal_adopt(
        StaleAmendments listing them, with nothing applied;
     4. per amendment: amend → new version; insert → new rule then its first version;
        repeal → repealing version; renumber → same text under the new number, moved if it
-       names a parent or sibling; link the version to its amendment;
+       names a parent or sibling (the new version carries the new placement); each version
+       is "recorded at adoption" with the proposal as its source; link it to its amendment;
     5. mark the proposal adopted on `adopted_on` (default today); audit.
     """
     note = (note or "").strip()
@@ -81,11 +82,14 @@ def proposal_adopt(
         blocked = [a for a in amendments if a.conflict or a.is_stale]
         if blocked:
             raise StaleAmendments(blocked)
-        versions = [_apply(a, proposal, effective_from, note, by) for a in amendments]
+        adopted_on = as_date(adopted_on, "adopted_on") if adopted_on else timezone.localdate()
+        recorded = {
+            "provenance": RuleVersion.Provenance.ADOPTED,
+            "source": adoption_source(proposal, adopted_on),
+        }
+        versions = [_apply(a, proposal, effective_from, note, by, recorded) for a in amendments]
         proposal.status = Status.ADOPTED
-        proposal.adopted_on = (
-            as_date(adopted_on, "adopted_on") if adopted_on else timezone.localdate()
-        )
+        proposal.adopted_on = adopted_on
         proposal.adoption_note = note
         proposal.save(update_fields=["status", "adopted_on", "adoption_note", "updated_at"])
         audit(
@@ -116,8 +120,13 @@ def _check_entitled(proposal: Proposal, by, note: str) -> None:
         )
 
 
-def _apply(amendment: Amendment, proposal, effective_from, note, by) -> RuleVersion:
-    common = {"effective_from": effective_from, "note": note, "by": by}
+def adoption_source(proposal: Proposal, adopted_on: datetime.date) -> str:
+    """The `source` of a version recorded at adoption: which proposal, adopted when."""
+    return f"{proposal.reference} {proposal.title}, adopted {adopted_on.isoformat()}"
+
+
+def _apply(amendment: Amendment, proposal, effective_from, note, by, recorded) -> RuleVersion:
+    common = {"effective_from": effective_from, "note": note, "by": by, **recorded}
     rule = amendment.rule
     if amendment.kind == Kind.INSERT:
         try:

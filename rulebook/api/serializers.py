@@ -76,7 +76,8 @@ class RuleEntrySerializer(InBook, serializers.Serializer):
     version = VersionSummarySerializer(help_text="The version in force on the date.")
 
     def get_parent(self, entry) -> str | None:
-        return self.context["keys"].get(entry.rule.parent_id)
+        """The parent on the date (the version in force records it)."""
+        return self.context["keys"].get(entry.version.parent_id)
 
     def get_url(self, entry) -> str:
         return api_url(self.request, "rule-detail", slug=self.slug, key=entry.rule.key)
