@@ -710,9 +710,11 @@ def test_markdown_on_a_past_date_has_the_wording_then_in_force(standing_orders):
     assert text.startswith(
         "# Riverside Rowing Club — Standing Orders\n\nAs in force on 27 September 2017.\n\n"
         "Adopted at the founding meeting and amended at each AGM.\n\n## 1 Membership\n\n"
+        "Provenance: **Reconstructed** — source: Club minute book\n\n"
         "### 1.1 Who may join\n\n"
         "Anyone aged 16 or over who supports the club's aims may join.\\\n"
         "The committee may refuse an application only with reasons given in writing.\n\n"
+        "Provenance: **As printed** — source: Standing Orders, printed edition of 2015\n\n"
     )
     assert "#### 1.2.1 Concessions\n\nStudents and the unwaged pay half the “full” rate." in text
     assert "### 2.1 Annual general meeting\n\nThe AGM is held each March. Its quorum is 20" in text
@@ -724,7 +726,8 @@ def test_markdown_shows_notes_in_italics_and_paragraphs_apart(standing_orders):
     text = render_markdown(rulebook=standing_orders, at=datetime.date(2019, 4, 1))
     assert (
         '("the consent form").\n\nThe committee may refuse an application only with reasons '
-        "given in writing.\n\n*Amended by the 2019 AGM, motion 3 (proposed by Zoë Ng).*\n\n"
+        "given in writing.\n\nProvenance: **Reconstructed** — source: Club minute book\n\n"
+        "*Amended by the 2019 AGM, motion 3 (proposed by Zoë Ng).*\n\n"
     ) in text
     assert "Concessions" not in text
 
@@ -739,7 +742,8 @@ def test_markdown_escapes_what_markdown_would_format(db):
     assert render_markdown(rulebook=rulebook, at=datetime.date(2015, 1, 1)).endswith(
         "## 4.2 Rule \\#\n\n"
         "\\# not a heading\\\n\\- not a list\\\n1\\. not a list\\\n"
-        "\\<b>\\*bold\\*\\</b> \\[x\\](y) a\\_b\n"
+        "\\<b>\\*bold\\*\\</b> \\[x\\](y) a\\_b\n\n"
+        "Provenance: **Reconstructed** — source: Not stated where this version was recorded.\n"
     )
 
 

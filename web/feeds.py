@@ -10,6 +10,7 @@ import datetime
 
 from django.contrib.syndication.views import Feed
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -51,14 +52,17 @@ class RulebookChangesFeed(Feed):
         return f"{words} — version {item.seq}, in force from {item.effective_from:%-d %B %Y}"
 
     def item_description(self, item):
+        return self._change(item) + _provenance(item)
+
+    def _change(self, item) -> str:
         if item.repealed:
-            return f"Repealed with effect from {item.effective_from:%-d %B %Y}."
+            return f"<p>Repealed with effect from {item.effective_from:%-d %B %Y}.</p>"
         if item.seq == 1:
             return f"<p>New rule.</p><p>{escape(item.text)}</p>"
         try:
             diff = compare(item.previous_text or "", item.text)
         except DiffInputTooLarge:
-            return escape(item.text)
+            return f"<p>{escape(item.text)}</p>"
         stats = diff.stats
         return (
             f"<p>{stats.words_added} words added, {stats.words_removed} removed.</p>"
@@ -81,6 +85,12 @@ class RulebookChangesFeed(Feed):
 
     def item_updateddate(self, item):
         return max(item.created_at, _as_datetime(item.effective_from))
+
+
+def _provenance(item) -> str:
+    """The version's provenance badge, as on the pages (web/_provenance.html)."""
+    context = {"version": item, "rulebook": item.rule.rulebook}
+    return f"<p>Wording: {render_to_string('web/_provenance.html', context)}</p>"
 
 
 def _as_datetime(day: datetime.date) -> datetime.datetime:
