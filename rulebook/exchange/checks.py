@@ -130,8 +130,7 @@ def check_document(data) -> tuple[Plan, list[str], ImportContext | None]:
         plan.parameters = _check_parameters(data["parameters"], errors)
         declared = {parameter["key"] for parameter in plan.parameters}
     plan.rules = _check_rules(data.get("rules", MISSING), errors, declared)
-    if not errors:
-        plan_placements(plan.rules, errors)
+    plan_placements(plan.rules, errors)
     if declared is None:
         stated = (key for rule in plan.rules for v in rule.versions if v for key in v.parameters)
         plan.parameters = [{"key": key, "label": key} for key in dict.fromkeys(stated)]

@@ -40,11 +40,13 @@ def plan_placements(rules, errors: list[str]) -> None:
     stated = []
     for rule in rules:
         for version in rule.versions:
+            if version is None or version.effective_from is None:
+                continue  # already reported: nothing to place
             if not version.placed:
                 version.parent, version.position = rule.parent, current[rule.key]
             elif _names_rules(rule.key, version, keys, errors):
                 stated.append(version)
-    by_rule = {rule.key: rule.versions for rule in rules}
+    by_rule = {rule.key: [v for v in rule.versions if v is not None] for rule in rules}
     while stated:
         waiting = [v for v in stated if not _place(v, by_rule, taken, errors)]
         if len(waiting) == len(stated):
