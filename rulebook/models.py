@@ -31,10 +31,13 @@ def json_number(value: Decimal) -> int | float:
 def provenance_problem(provenance: str, source: str) -> str | None:
     """Why a version's provenance and source do not go together, or None. The one home of
     this rule: model validation (so services and admin) and the importer read it."""
-    if provenance in (RuleVersion.Provenance.PRINTED, RuleVersion.Provenance.RECONSTRUCTED):
-        if not (source or "").strip():
-            label = RuleVersion.Provenance(provenance).label.lower()
-            return f"A version {label} needs its source (the edition or where it comes from)."
+    needs_source = provenance in (
+        RuleVersion.Provenance.PRINTED,
+        RuleVersion.Provenance.RECONSTRUCTED,
+    )
+    if needs_source and not (source or "").strip():
+        label = RuleVersion.Provenance(provenance).label.lower()
+        return f"A version {label} needs its source (the edition or where it comes from)."
     return None
 
 
@@ -266,11 +269,6 @@ class RuleVersion(models.Model):
         label = "repealed" if self.repealed else self.number
         return f"{self.rule.key} v{self.seq} ({label}, from {self.effective_from})"
 
-    def clean(self):
-        problem = provenance_problem(self.provenance, self.source)
-        if problem:
-            raise ValidationError({"source": problem})
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise ImmutableVersionError(
@@ -280,6 +278,11 @@ class RuleVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableVersionError("Rule versions are immutable and cannot be deleted.")
+
+    def clean(self):
+        problem = provenance_problem(self.provenance, self.source)
+        if problem:
+            raise ValidationError({"source": problem})
 
     @property
     def parameters(self) -> dict[str, int | float]:

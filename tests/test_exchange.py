@@ -510,7 +510,8 @@ def test_the_export_on_a_date_is_the_rule_book_then_in_force(standing_orders):
     assert [p["key"] for p in exported["parameters"]] == ["agm_quorum", "annual_subscription"]
     assert exported["rules"] == [
         {"key": "membership", "versions": [
-            {"number": "1", "heading": "Membership", "text": "", "effective_from": "2015-01-01", **MINUTES}]},
+            {"number": "1", "heading": "Membership", "text": "", "effective_from": "2015-01-01",
+             **MINUTES}]},
         {"key": "membership-eligibility", "parent": "membership", "versions": [
             {"number": "1.1", "heading": "Who may join", "text": ELIGIBILITY_2019,
              "effective_from": "2019-04-01",
@@ -518,7 +519,8 @@ def test_the_export_on_a_date_is_the_rule_book_then_in_force(standing_orders):
         {"key": "membership-subscriptions", "parent": "membership", "versions": [
             {"number": "1.2", "heading": "Subscriptions",
              "text": "The annual subscription is £45.50, payable by 1 April.",
-             "effective_from": "2019-04-01", "parameters": {"annual_subscription": 45.5}, **MINUTES}]},
+             "effective_from": "2019-04-01", "parameters": {"annual_subscription": 45.5},
+             **MINUTES}]},
         {"key": "meetings", "versions": [
             {"number": "2", "heading": "General meetings", "text": "",
              "effective_from": "2015-01-01", **MINUTES}]},

@@ -3,6 +3,7 @@ adoption — with its source: in the model, files, API and admin, and as a visib
 source one click away wherever a member reads a version's text."""
 
 import datetime
+import io
 import re
 
 import pytest
@@ -65,7 +66,8 @@ def test_the_database_refuses_a_version_with_an_unknown_provenance_or_no_source(
     ("note", "expected"),
     [
         (
-            "Text as printed in the 2016 rule book (verified). Source: Labour Party Rule Book 2016.",
+            "Text as printed in the 2016 rule book (verified). "
+            "Source: Labour Party Rule Book 2016.",
             ("printed", "Labour Party Rule Book 2016"),
         ),
         (
@@ -85,7 +87,7 @@ def test_versions_recorded_before_provenance_get_it_from_their_note(note, expect
 
 
 def test_the_demo_marks_only_the_2016_wording_of_b_i_and_b_ii_as_printed(db):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     versions = RuleVersion.objects.filter(rule__rulebook__slug="labour")
     printed = versions.filter(provenance="printed").order_by("rule__key")
     assert [(v.rule.key, v.seq, v.source) for v in printed] == [
@@ -102,7 +104,7 @@ def test_the_demo_marks_only_the_2016_wording_of_b_i_and_b_ii_as_printed(db):
 def test_the_demo_rule_page_marks_the_text_in_force_and_shows_the_note_of_a_proposal_s_version(
     client, db
 ):
-    call_command("load_demo", stdout=open("/dev/null", "w"))
+    call_command("load_demo", stdout=io.StringIO())
     html = page(client, "/labour/rules/c4-ii-2-b-i/")
     in_force = html.split('class="provenance-line"')[1].split("</p>")[0]
     assert RECONSTRUCTED in in_force

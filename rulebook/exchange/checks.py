@@ -30,6 +30,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from rulebook.exchange.placements import plan_placements
 from rulebook.exchange.sections import CORE_SECTIONS, ImportContext, registered_sections
 from rulebook.exchange.values import (
     MISSING,
@@ -42,7 +43,6 @@ from rulebook.exchange.values import (
     model_field,
     raw_text,
 )
-from rulebook.exchange.placements import plan_placements
 from rulebook.models import (
     Parameter,
     ParameterValue,

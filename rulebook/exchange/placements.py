@@ -32,7 +32,7 @@ def plan_placements(rules, errors: list[str]) -> None:
     for rule in rules:
         children[rule.parent].append(rule.key)
     current = {}
-    for parent, rule_keys in children.items():
+    for rule_keys in children.values():
         current.update(zip(rule_keys, keys_in_order(len(rule_keys)), strict=True))
     taken: dict[str | None, list[str]] = defaultdict(list)
     for parent, rule_keys in children.items():
