@@ -220,6 +220,13 @@ def version(number, effective_from, **fields):
     return {"number": number, "effective_from": effective_from, **fields}
 
 
+def placed(number, **placement):
+    return version(number, "2015-01-01", **placement)
+
+
+LATEST = version("9", "2020-01-01")
+
+
 def problems(data):
     with pytest.raises(InvalidRulebookFile) as caught:
         rulebook_import(data=data)
@@ -230,12 +237,9 @@ def test_a_stated_placement_must_name_rules_of_the_file(db):
     assert sorted(
         problems(
             minimal(
-                {
-                    "key": "a",
-                    "versions": [version("1", "2015-01-01", parent="nowhere", after=None)],
-                },
-                {"key": "b", "versions": [version("2", "2015-01-01", parent=None, after="b")]},
-                {"key": "c", "versions": [version("3", "2015-01-01", parent="a")]},
+                {"key": "a", "versions": [placed("1", parent="nowhere", after=None), LATEST]},
+                {"key": "b", "versions": [placed("2", parent=None, after="b"), LATEST]},
+                {"key": "c", "versions": [placed("3", parent="a"), LATEST]},
             )
         )
     ) == [
@@ -243,6 +247,18 @@ def test_a_stated_placement_must_name_rules_of_the_file(db):
         "rules[1].versions[0].after: a rule cannot sit under or after itself",
         "rules[2].versions[0].after: a version that states where it sat gives both parent and "
         "after (null for none)",
+    ]
+
+
+def test_the_latest_version_sits_where_its_rule_is_listed(db):
+    assert problems(
+        minimal(
+            {"key": "p", "versions": [version("1", "2015-01-01")]},
+            {"key": "q", "versions": [version("2", "2015-01-01", parent="p", after=None)]},
+        )
+    ) == [
+        "rules[1].versions[0].parent: the latest version sits where the rule is listed; state "
+        "parent and after only on earlier versions"
     ]
 
 

@@ -44,6 +44,11 @@ def plan_placements(rules, errors: list[str]) -> None:
                 continue  # already reported: nothing to place
             if not version.placed:
                 version.parent, version.position = rule.parent, current[rule.key]
+            elif version is rule.versions[-1]:
+                errors.append(
+                    f"{version.path}.parent: the latest version sits where the rule is listed; "
+                    "state parent and after only on earlier versions"
+                )
             elif _names_rules(rule.key, version, keys, errors):
                 stated.append(version)
     by_rule = {rule.key: [v for v in rule.versions if v is not None] for rule in rules}
