@@ -285,6 +285,11 @@ class RuleVersion(models.Model):
             raise ValidationError({"source": problem})
 
     @property
+    def placement(self) -> tuple[int | None, str]:
+        """Where the rule sat while this version was in force: (parent id, sibling key)."""
+        return self.parent_id, self.position
+
+    @property
     def parameters(self) -> dict[str, int | float]:
         """The parameter values it states, by key, as JSON numbers (prefetched by
         `with_parameters`; one query otherwise)."""

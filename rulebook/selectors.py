@@ -130,10 +130,7 @@ class Change:
     def moved(self) -> bool:
         """It sits elsewhere in the tree: under another parent, or in another place among
         its siblings."""
-        return bool(self.before and self.after) and (
-            self.before.parent_id != self.after.parent_id
-            or self.before.position != self.after.position
-        )
+        return bool(self.before and self.after) and self.before.placement != self.after.placement
 
     @property
     def moved_within(self) -> bool:
@@ -204,16 +201,12 @@ def rulebook_changes(*, rulebook: Rulebook, start: datetime.date, end: datetime.
             kind = "changed"
         elif a.number != b.number:
             kind = "renumbered"
-        elif (a.parent_id, a.position) != (b.parent_id, b.position):
+        elif a.placement != b.placement:
             kind = "moved"
         else:
             continue  # a new version identical in wording, e.g. a note-only correction
         parents = {}
-        if (
-            a is not None
-            and b is not None
-            and (a.parent_id, a.position) != (b.parent_id, b.position)
-        ):
+        if a is not None and b is not None and a.placement != b.placement:
             parents = {
                 "parent_before": before.get(a.parent_id),
                 "parent_after": after.get(b.parent_id),

@@ -300,6 +300,34 @@ def test_a_file_placement_puts_the_version_right_after_its_sibling(db):
     assert [key for key, _d, _n in outline(book, D("2016-06-01"))] == ["p", "p1", "p2", "q", "r"]
 
 
+def test_two_rules_that_each_followed_the_same_sibling_keep_the_order_of_their_dates(db):
+    data = minimal(
+        {"key": "p", "versions": [version("1", "2015-01-01")]},
+        {"key": "s", "parent": "p", "versions": [version("1.1", "2015-01-01")]},
+        {"key": "b", "parent": "p", "versions": [version("1.9", "2015-01-01")]},
+        {"key": "q", "versions": [version("2", "2015-01-01")]},
+        {
+            "key": "x",
+            "parent": "q",
+            "versions": [version("1.2", "2018-01-01", parent="p", after="s"), LATEST],
+        },
+        {
+            "key": "y",
+            "parent": "q",
+            "versions": [version("1.2", "2016-01-01", parent="p", after="s"), LATEST],
+        },
+    )
+    book = rulebook_import(data=data)
+    assert [k for k, _d, _n in outline(book, D("2017-01-01"))][:4] == ["p", "s", "y", "b"]
+    assert [k for k, _d, _n in outline(book, D("2019-01-01"))][:5] == ["p", "s", "x", "y", "b"]
+    exported = rulebook_export(rulebook=book)
+    placements = {
+        r["key"]: (r["versions"][0].get("parent"), r["versions"][0].get("after"))
+        for r in exported["rules"]
+    }
+    assert placements["x"] == placements["y"] == ("p", "s")
+
+
 def test_sibling_keys_always_fit_between_their_neighbours():
     keys = keys_in_order(12)
     assert keys == sorted(keys)

@@ -9,9 +9,9 @@ was in force before a move or renumber) states it in the file as
     after: c4-ii-2    # the sibling it came right after on its effective_from (null: first)
 
 Sibling keys never appear in files. On import the rules' current places get evenly spread
-keys, and each stated placement a key right after its `after` sibling's key (before every
-other key under that parent greater than it), so the book on every date reads back in the
-order the file describes and an export of the import is identical to the file.
+keys, and each stated placement, oldest first, a key right after its `after` sibling's key
+(before every other key under that parent greater than it), so the book on every date reads
+back in the order the file describes and an export of the import is identical to the file.
 """
 
 from __future__ import annotations
@@ -52,6 +52,9 @@ def plan_placements(rules, errors: list[str]) -> None:
             elif _names_rules(rule.key, version, keys, errors):
                 stated.append(version)
     by_rule = {rule.key: [v for v in rule.versions if v is not None] for rule in rules}
+    # Oldest first: a later placement "right after S" then goes between S and any earlier one,
+    # which is where it was on its date (it came directly after S, the earlier one after it).
+    stated.sort(key=lambda v: v.effective_from)
     while stated:
         waiting = [v for v in stated if not _place(v, by_rule, taken, errors)]
         if len(waiting) == len(stated):
@@ -115,7 +118,7 @@ def stated_placement(version, versions_by_rule: dict, keys: dict) -> dict:
     differs from its rule's latest one, or {} when it does not. `versions_by_rule`: every
     rule's versions, oldest first, by rule id; `keys`: rule keys by id."""
     latest = versions_by_rule[version.rule_id][-1]
-    if (version.parent_id, version.position) == (latest.parent_id, latest.position):
+    if version.placement == latest.placement:
         return {}
     before = None
     for rule_id, versions in versions_by_rule.items():
