@@ -6,7 +6,7 @@ The same structure in both formats::
     parameters: [{key, label?, unit?, description?}]      # optional
     rules:      [{key, parent?, versions: [...]}]          # document order, parent before child
                 # a version: {number, heading?, text?, effective_from, parameters?, note?,
-                #             provenance, source, parent?+after? (where it sat, if elsewhere)}
+                #             provenance, source, parent?+position? (where it sat, if elsewhere)}
     <section>:  [...]                                      # registered by other apps (bodies …)
 
 One module per job; this package re-exports the public API:

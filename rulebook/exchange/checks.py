@@ -15,8 +15,8 @@ Format decisions (see the package docstring for the structure):
   from the note (`RuleVersion` `provenance_from_note`); exports always write both.
 - Placement: a rule's ``parent`` and its place in the file are where it sits now. A version
   that sat elsewhere while it was in force (before a move or renumber) says so with
-  ``parent`` (a rule key, or null for a chapter) and ``after`` (the sibling it followed on the
-  version's ``effective_from``, or null for the first child); see `exchange.placements`.
+  ``parent`` (a rule key, or null for a chapter) and ``position`` (its place, from 1, among
+  every place that parent's children ever had); see `exchange.placements`.
 - Parameters: when a ``parameters`` section is present every parameter a version states must be
   declared there; when it is absent, the parameters the versions state are declared
   automatically with their key as label. Exports always write the section.
@@ -57,7 +57,7 @@ RULEBOOK_KEYS = ("slug", "title", "description")
 PARAMETER_KEYS = ("key", "label", "unit", "description")
 RULE_KEYS = ("key", "parent", "versions")
 PROVENANCE_KEYS = ("provenance", "source")
-PLACEMENT_KEYS = ("parent", "after")
+PLACEMENT_KEYS = ("parent", "position")
 VERSION_KEYS = ("number", "heading", "text", "effective_from", "parameters", "note", "repealed")
 VERSION_KEYS += PROVENANCE_KEYS + PLACEMENT_KEYS
 REPEAL_KEYS = ("repealed", "effective_from", "note", *PROVENANCE_KEYS, *PLACEMENT_KEYS)
@@ -77,11 +77,12 @@ class PlannedVersion:
     provenance: str = RuleVersion.Provenance.RECONSTRUCTED
     source: str = ""
     path: str = ""
-    # Placement: `placed` when the file states it (`parent`, `after`); `parent` and
-    # `position` (the sibling key) are filled in by `exchange.placements.plan_placements`.
+    # Placement: `placed` when the file states it (`parent` and `place`, the file's
+    # `position`); `parent` and `position` (the sibling key) of every version are filled in
+    # by `exchange.placements.plan_placements`.
     placed: bool = False
     parent: str | None = None
-    after: str | None = None
+    place: int | None = None
     position: str = ""
 
 
@@ -355,13 +356,17 @@ def _check_placement(item: dict, version: PlannedVersion, path: str, errors) -> 
     if len(stated) == 1:
         missing = ({*PLACEMENT_KEYS} - {*stated}).pop()
         errors.append(
-            f"{path}.{missing}: a version that states where it sat gives both parent and after "
-            "(null for none)"
+            f"{path}.{missing}: a version that states where it sat gives both parent (null for "
+            "a chapter) and position"
         )
+        return
+    place = item["position"]
+    if isinstance(place, bool) or not isinstance(place, int) or place < 1:
+        errors.append(f"{path}.position: expected a whole number from 1, found {describe(place)}")
         return
     version.placed = True
     version.parent = as_text(item["parent"], f"{path}.parent", errors) or None
-    version.after = as_text(item["after"], f"{path}.after", errors) or None
+    version.place = place
 
 
 def _check_values(value, path, errors, declared) -> dict[str, Decimal]:

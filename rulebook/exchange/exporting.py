@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 
-from rulebook.exchange.placements import stated_placement
+from rulebook.exchange.placements import placement_ranks, stated_placement
 from rulebook.exchange.sections import registered_sections
 from rulebook.models import Parameter, ParameterValue, Rule, Rulebook, RuleVersion, json_number
 from rulebook.placement import Placed, document_order
@@ -75,6 +75,7 @@ def _versions_by_rule(rulebook: Rulebook, at) -> dict[int, list[RuleVersion]]:
 def _rule_entries(rules: list[Rule], versions: dict[int, list[RuleVersion]]) -> list[dict]:
     keys = {rule.pk: rule.key for rule in rules}
     parent_of = {rule.pk: rule.parent_id for rule in rules}
+    ranks = placement_ranks(versions, rules)
     entries = []
     for rule in rules:
         if not versions.get(rule.pk):
@@ -86,7 +87,7 @@ def _rule_entries(rules: list[Rule], versions: dict[int, list[RuleVersion]]) -> 
         if parent is not None:
             entry["parent"] = keys[parent]
         entry["versions"] = [
-            _version_entry(v, stated_placement(v, versions, keys)) for v in versions[rule.pk]
+            _version_entry(v, stated_placement(v, ranks)) for v in versions[rule.pk]
         ]
         entries.append(entry)
     return entries

@@ -6,134 +6,121 @@ see `rulebook.placement`); a version whose placement differs from its rule's lat
 was in force before a move or renumber) states it in the file as
 
     parent: c4-ii     # the rule it sat under (null: a chapter)
-    after: c4-ii-2    # the sibling it came right after on its effective_from (null: first)
+    position: 2       # its place, from 1, among every place c4-ii's children ever had
 
-Sibling keys never appear in files. On import the rules' current places get evenly spread
-keys, and each stated placement, oldest first, a key right after its `after` sibling's key
-(before every other key under that parent greater than it), so the book on every date reads
-back in the order the file describes and an export of the import is identical to the file.
+A parent's *places* are all the sibling keys its children ever had, in order: the places of
+its current children (the rules listed under it, in file order) and those of earlier versions
+that sat under it. A stated `position` names one of them; the current children fill the
+places no version states, in file order. So the file carries the whole order of siblings on
+every date without showing keys, and an export of an import is identical to the file. (Two
+versions of one rule that sat in the same place state the same position.)
 """
 
 from __future__ import annotations
 
-import datetime
-from bisect import insort
 from collections import defaultdict
 
-from rulebook.placement import key_between, keys_in_order
+from rulebook.placement import keys_in_order
+
+CURRENT = "current"
 
 
 def plan_placements(rules, errors: list[str]) -> None:
-    """Give every planned version (`checks.PlannedVersion`) its `parent` and `position`,
-    reporting a stated placement that names no rule of the file, or an `after` that was not
-    under that parent on the version's date, by path."""
+    """Give every planned version (`checks.PlannedVersion`) its `parent` and `position` (the
+    sibling key), reporting by path a stated placement that names no rule of the file, a
+    place two rules claim, or a place beyond the parent's places."""
     keys = {rule.key for rule in rules}
-    children = defaultdict(list)
+    children = defaultdict(list)  # parent key → current children's keys, in file order
     for rule in rules:
         children[rule.parent].append(rule.key)
-    current = {}
-    for rule_keys in children.values():
-        current.update(zip(rule_keys, keys_in_order(len(rule_keys)), strict=True))
-    taken: dict[str | None, list[str]] = defaultdict(list)
-    for parent, rule_keys in children.items():
-        taken[parent] = sorted(current[key] for key in rule_keys)
-    stated = []
+    stated = defaultdict(dict)  # parent key → {place: (rule key, path)}
     for rule in rules:
-        for version in rule.versions:
-            if version is None or version.effective_from is None:
-                continue  # already reported: nothing to place
-            if not version.placed:
-                version.parent, version.position = rule.parent, current[rule.key]
-            elif version is rule.versions[-1]:
+        versions = [v for v in rule.versions if v is not None and v.effective_from is not None]
+        for version in versions:
+            if version.placed and version is rule.versions[-1]:
                 errors.append(
                     f"{version.path}.parent: the latest version sits where the rule is listed; "
-                    "state parent and after only on earlier versions"
+                    "state parent and position only on earlier versions"
                 )
-            elif _names_rules(rule.key, version, keys, errors):
-                stated.append(version)
-    by_rule = {rule.key: [v for v in rule.versions if v is not None] for rule in rules}
-    # Oldest first: a later placement "right after S" then goes between S and any earlier one,
-    # which is where it was on its date (it came directly after S, the earlier one after it).
-    stated.sort(key=lambda v: v.effective_from)
-    while stated:
-        waiting = [v for v in stated if not _place(v, by_rule, taken, errors)]
-        if len(waiting) == len(stated):
-            errors += [
-                f"{v.path}.after: {v.after!r} has no placement on {v.effective_from} to follow "
-                "(the stated placements refer to each other in a circle)"
-                for v in waiting
-            ]
-            return
-        stated = waiting
+            elif version.placed and _claims(rule.key, version, keys, stated, errors):
+                stated[version.parent][version.place] = (rule.key, version.path)
+    sibling_keys = {}
+    for parent in {*children, *stated}:
+        sibling_keys.update(_places(parent, children[parent], stated[parent], errors))
+    for rule in rules:
+        for version in rule.versions:
+            if version is None:
+                continue
+            if not version.placed or version is rule.versions[-1]:
+                version.parent = rule.parent
+                version.position = sibling_keys.get((rule.parent, CURRENT, rule.key), "")
+            else:
+                version.position = sibling_keys.get((version.parent, version.place), "")
 
 
-def _names_rules(key: str, version, keys: set[str], errors: list[str]) -> bool:
-    found = True
-    for name in ("parent", "after"):
-        target = getattr(version, name)
-        if target is None:
-            continue
-        if target == key:
-            errors.append(f"{version.path}.{name}: a rule cannot sit under or after itself")
-            found = False
-        elif target not in keys:
-            errors.append(f"{version.path}.{name}: there is no rule {target!r} in this file")
-            found = False
-    return found
-
-
-def _place(version, by_rule, taken, errors) -> bool:
-    """Key `version` right after its `after` sibling; False to try again once that sibling's
-    own stated placement has its key."""
-    low = None
-    if version.after is not None:
-        sibling = _in_force(by_rule[version.after], version.effective_from)
-        if sibling is not None and sibling.placed and not sibling.position:
-            return False
-        if sibling is None or sibling.repealed or sibling.parent != version.parent:
-            under = version.parent or "the top level"
-            errors.append(
-                f"{version.path}.after: {version.after!r} is not under {under} on "
-                f"{version.effective_from}"
-            )
-            return True
-        low = sibling.position
-    higher = [key for key in taken[version.parent] if low is None or key > low]
-    version.position = key_between(low, higher[0] if higher else None)
-    insort(taken[version.parent], version.position)
+def _claims(key: str, version, keys: set[str], stated, errors: list[str]) -> bool:
+    if version.parent == key:
+        errors.append(f"{version.path}.parent: a rule cannot sit under itself")
+        return False
+    if version.parent is not None and version.parent not in keys:
+        errors.append(f"{version.path}.parent: there is no rule {version.parent!r} in this file")
+        return False
+    taken = stated[version.parent].get(version.place)
+    if taken is not None and taken[0] != key:
+        errors.append(
+            f"{version.path}.position: place {version.place} under "
+            f"{version.parent or 'the top level'} is already {taken[0]!r}'s ({taken[1]})"
+        )
+        return False
     return True
 
 
-def _in_force(versions, on: datetime.date):
-    """The version of a list (oldest first) in force on `on`, or None."""
-    found = None
-    for version in versions:
-        if version.effective_from is not None and version.effective_from <= on:
-            found = version
+def _places(parent, current: list[str], stated: dict, errors: list[str]) -> dict:
+    """Sibling keys for one parent's places: by (parent, CURRENT, rule key) for its current
+    children and by (parent, place) for stated places."""
+    count = len(current) + len(stated)
+    for place, (_key, path) in sorted(stated.items()):
+        if place > count:
+            errors.append(
+                f"{path}.position: {parent or 'the top level'} has {count} place(s) in this "
+                f"file (its {len(current)} rule(s) and {len(stated)} earlier place(s)), not {place}"
+            )
+            return {}
+    remaining = iter(current)
+    found = {}
+    for place, key in enumerate(keys_in_order(count), start=1):
+        if place in stated:
+            found[parent, place] = key
+        else:
+            found[parent, CURRENT, next(remaining)] = key
     return found
 
 
-def stated_placement(version, versions_by_rule: dict, keys: dict) -> dict:
-    """The `parent` and `after` to write for a version (a `RuleVersion`) whose placement
-    differs from its rule's latest one, or {} when it does not. `versions_by_rule`: every
-    rule's versions, oldest first, by rule id; `keys`: rule keys by id."""
-    latest = versions_by_rule[version.rule_id][-1]
-    if version.placement == latest.placement:
+def stated_placement(version, ranks: dict) -> dict:
+    """The `parent` and `position` to write for a version (a `RuleVersion`) whose placement
+    differs from its rule's latest one, or {} when it does not. `ranks`: `placement_ranks`."""
+    if version.placement == ranks["latest"][version.rule_id]:
         return {}
-    before = None
-    for rule_id, versions in versions_by_rule.items():
-        if rule_id == version.rule_id:
-            continue
-        sibling = _in_force(versions, version.effective_from)
-        if (
-            sibling is not None
-            and not sibling.repealed
-            and sibling.parent_id == version.parent_id
-            and sibling.position < version.position
-            and (before is None or sibling.position > before.position)
-        ):
-            before = sibling
     return {
-        "parent": keys.get(version.parent_id),
-        "after": keys[before.rule_id] if before is not None else None,
+        "parent": ranks["keys"].get(version.parent_id),
+        "position": ranks[version.parent_id, version.position, version.rule_id],
     }
+
+
+def placement_ranks(versions_by_rule: dict, rules) -> dict:
+    """For `stated_placement`: each (parent id, sibling key, rule id) that any version holds,
+    with its place (from 1) among its parent's places, ties broken by document order; the
+    latest placement of each rule; rule keys by id. `rules`: in document order."""
+    order = {rule.pk: index for index, rule in enumerate(rules)}
+    places = defaultdict(set)
+    for versions in versions_by_rule.values():
+        for v in versions:
+            places[v.parent_id].add((v.position, order.get(v.rule_id, 0), v.rule_id))
+    ranks: dict = {
+        "latest": {rule_id: vs[-1].placement for rule_id, vs in versions_by_rule.items() if vs},
+        "keys": {rule.pk: rule.key for rule in rules},
+    }
+    for parent_id, held in places.items():
+        for place, (key, _order, rule_id) in enumerate(sorted(held), start=1):
+            ranks[parent_id, key, rule_id] = place
+    return ranks
