@@ -378,7 +378,7 @@ def test_a_broken_file_reports_every_problem_by_path_and_writes_nothing(standing
         "rules[4].key: 'Five_5' is not valid. Use lower-case letters, digits and single hyphens "
         "only (for example c4-ii-2-b-i).",
         "rules[4].versions[0].txt: unknown key (expected one of: number, heading, text, "
-        "effective_from, parameters, note, repealed, provenance, source, parent, after)",
+        "effective_from, parameters, note, repealed, provenance, source, parent, position)",
         "rules[5].versions[0].parameters.quorum: expected a number, found text 'twenty'",
         "rules[6].parent: 'eight' is listed after this rule (rules[7]); a parent must come "
         "before its sub-rules",
