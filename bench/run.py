@@ -66,6 +66,10 @@ def build_rulebook(size):
                     heading=f"Heading {rule.key}",
                     text=text,
                     effective_from=datetime.date(year, 9, 27),
+                    provenance="reconstructed",
+                    source="Generated for the benchmark",
+                    parent_id=rule.parent_id,
+                    position=f"{rule.position:08d}5",  # a sibling key in document order
                 )
             )
     RuleVersion.objects.bulk_create(versions, batch_size=2000)

@@ -53,7 +53,9 @@ class RulebookAdmin(admin.ModelAdmin):
 
 class VersionInline(ReadOnlyMixin, admin.TabularInline):
     model = RuleVersion
-    fields = ["seq", "number", "heading", "effective_from", "repealed", "note", "created_at"]
+    fk_name = "rule"  # not `parent`: where the rule sat while the version was in force
+    fields = ["seq", "number", "heading", "effective_from", "repealed", "provenance", "source"]
+    fields += ["note", "created_at"]
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -111,7 +113,8 @@ class ParameterValueInline(ReadOnlyMixin, admin.TabularInline):
 @admin.register(RuleVersion)
 class RuleVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["rule", "seq", "number", "heading", "effective_from", "repealed"]
-    list_filter = ["rule__rulebook", "repealed", "effective_from"]
+    list_display += ["provenance"]
+    list_filter = ["rule__rulebook", "repealed", "provenance", "effective_from"]
     list_select_related = ["rule"]
     search_fields = ["rule__key", "number", "heading", "text"]
     date_hierarchy = "effective_from"
@@ -123,7 +126,11 @@ class RuleVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "text",
         "effective_from",
         "repealed",
+        "provenance",
+        "source",
         "note",
+        "parent",
+        "position",
         "created_at",
         "created_by",
     ]

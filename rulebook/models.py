@@ -5,11 +5,13 @@ on a dated `RuleVersion`. Versions are history: the ORM refuses to change or del
 on PostgreSQL, so does a trigger (see migration 0002).
 """
 
+import re
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
@@ -28,6 +30,35 @@ def json_number(value: Decimal) -> int | float:
     """A stored decimal as the JSON number it stands for: 20 for 20.0000, 12.5 for 12.5000
     (API answers, exports and amendment parameters all write parameters so)."""
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def provenance_problem(provenance: str, source: str) -> str | None:
+    """Why a version's provenance and source do not go together, or None. The one home of
+    this rule: model validation (so services and admin) and the importer read it."""
+    needs_source = provenance in (
+        RuleVersion.Provenance.PRINTED,
+        RuleVersion.Provenance.RECONSTRUCTED,
+    )
+    if needs_source and not (source or "").strip():
+        label = RuleVersion.Provenance(provenance).label.lower()
+        return f"A version {label} needs its source (the edition or where it comes from)."
+    return None
+
+
+NOT_STATED = "Not stated where this version was recorded."
+_AS_PRINTED = re.compile(r"\bas printed\b", re.IGNORECASE)
+_SOURCE = re.compile(r"\bSources?:\s*(.+?)\.?\s*$", re.IGNORECASE | re.DOTALL)
+
+
+def provenance_from_note(note: str) -> tuple[str, str]:
+    """The provenance and source a free-text note implies, for versions recorded before
+    provenance was a field (the migration that added it, and import files that do not state
+    it): "as printed" in the note means printed, anything else reconstructed; the source is
+    the note's "Source: …" sentence, else the whole note, else `NOT_STATED`."""
+    note = (note or "").strip()
+    provenance = "printed" if _AS_PRINTED.search(note) else "reconstructed"
+    found = _SOURCE.search(note)
+    return provenance, (found.group(1).strip() if found else note) or NOT_STATED
 
 
 class ImmutableVersionError(Exception):
@@ -137,7 +168,15 @@ class RuleVersionQuerySet(models.QuerySet):
 
 
 class RuleVersion(models.Model):
-    """What a rule said (number, heading, text) from `effective_from` until its next version."""
+    """What a rule said (number, heading, text) from `effective_from` until its next version,
+    where it sat in the tree meanwhile (`parent`, `position`), and where its wording comes
+    from (`provenance`, `source`)."""
+
+    class Provenance(models.TextChoices):
+        # The three honest answers to "how do we know it said this?" (issue 9).
+        PRINTED = "printed", "As printed"
+        RECONSTRUCTED = "reconstructed", "Reconstructed"
+        ADOPTED = "adopted", "Recorded at adoption"
 
     rule = models.ForeignKey(Rule, on_delete=models.PROTECT, related_name="versions")
     seq = models.PositiveIntegerField(
@@ -160,6 +199,32 @@ class RuleVersion(models.Model):
     note = models.TextField(
         blank=True,
         help_text="Where the text comes from, e.g. 'reconstructed from LabourList, 2021-09'.",
+    )
+    provenance = models.CharField(
+        max_length=20,
+        choices=Provenance.choices,
+        help_text="As printed: checked against the printed edition named in the source. "
+        "Reconstructed: rebuilt from the source named. Recorded at adoption: made by the "
+        "tracker from an adopted amendment.",
+    )
+    source = models.TextField(
+        blank=True,
+        help_text="The edition or source of the wording, e.g. 'Labour Party Rule Book 2016'; "
+        "for a version recorded at adoption, the proposal and its adoption date.",
+    )
+    parent = models.ForeignKey(
+        Rule,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The rule this one sat under while this version was in force; empty for a "
+        "chapter.",
+    )
+    position = models.CharField(
+        max_length=200,
+        help_text="Sort key among the parent's children while this version was in force "
+        "(see rulebook.placement): the document order on a date is read from it.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     created_by = models.ForeignKey(
@@ -190,6 +255,15 @@ class RuleVersion(models.Model):
                 condition=Q(repealed=False) | Q(number="", heading="", text=""),
                 name="rulebook_version_repeal_is_empty",
             ),
+            models.CheckConstraint(
+                condition=Q(provenance__in=["printed", "reconstructed", "adopted"]),
+                name="rulebook_version_provenance_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(provenance="adopted") | ~Q(source=""),
+                name="rulebook_version_source_required",
+                violation_error_message="A version as printed or reconstructed needs its source.",
+            ),
         ]
         indexes = [
             models.Index(fields=["rule", "effective_from"], name="rulebook_version_date_idx"),
@@ -208,6 +282,16 @@ class RuleVersion(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ImmutableVersionError("Rule versions are immutable and cannot be deleted.")
+
+    def clean(self):
+        problem = provenance_problem(self.provenance, self.source)
+        if problem:
+            raise ValidationError({"source": problem})
+
+    @property
+    def placement(self) -> tuple[int | None, str]:
+        """Where the rule sat while this version was in force: (parent id, sibling key)."""
+        return self.parent_id, self.position
 
     @property
     def parameters(self) -> dict[str, int | float]:

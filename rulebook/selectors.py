@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from rulebook.blame import blame
 from rulebook.models import Parameter, ParameterValue, Rule, Rulebook, RuleVersion
+from rulebook.placement import Placed, document_order
 
 
 @dataclass(frozen=True)
@@ -64,25 +65,50 @@ def versions_in_force(*, rulebook: Rulebook, on: datetime.date) -> dict[int, Rul
     return {v.rule_id: v for v in qs}
 
 
+def _rules_with_latest_placement(rulebook: Rulebook) -> list[Rule]:
+    """The book's rules in today's document order, each annotated with `latest_position`, the
+    sibling key of its latest version (where a rule not in force on a date is taken to sit)."""
+    latest = RuleVersion.objects.filter(rule=OuterRef("pk")).order_by("-seq")
+    return list(
+        Rule.objects.filter(rulebook=rulebook)
+        .annotate(latest_position=Subquery(latest.values("position")[:1]))
+        .in_document_order()
+    )
+
+
+def placed_on(rules: list[Rule], in_force: dict[int, RuleVersion]) -> list[tuple[Rule, int]]:
+    """The rules shown on a date (in force, not repealed) in that date's document order, with
+    their depth: the tree is the one the versions in force record (`RuleVersion.parent` and
+    `position`), so the book on an earlier date has its earlier nesting and order. A rule not
+    in force that day (not yet made, or repealed) is not shown, and its sub-rules sit under
+    its nearest ancestor that is. Pure work over `rules` (see `_rules_with_latest_placement`)."""
+    by_id = {rule.pk: rule for rule in rules}
+    placed = []
+    for rule in rules:
+        version = in_force.get(rule.pk)
+        if version is None:
+            key = getattr(rule, "latest_position", None) or ""
+            placed.append(Placed(rule.pk, rule.parent_id, key, rule.position, shown=False))
+        else:
+            shown = not version.repealed
+            placed.append(
+                Placed(rule.pk, version.parent_id, version.position, rule.position, shown)
+            )
+    return [(by_id[pk], depth) for pk, depth in document_order(placed)]
+
+
 def rulebook_at(*, rulebook: Rulebook, on: datetime.date) -> Snapshot:
-    """The rule book as in force on `on`, in document order; repealed rules left out.
+    """The rule book as in force on `on`, in the document order and nesting of that date
+    (`placed_on`); repealed rules left out.
 
     Versions already recorded that take effect later are listed as pending. Three queries
     (rules, versions in force, their parameters) plus one for pending changes.
     """
-    rules = list(Rule.objects.filter(rulebook=rulebook).in_document_order())
+    rules = _rules_with_latest_placement(rulebook)
     in_force = versions_in_force(rulebook=rulebook, on=on)
-    # The depth a child of each rule is shown at. A rule whose parent is not in force that day
-    # (not yet made, or repealed) sits under its nearest ancestor that is, as in exports.
-    child_depth: dict[int, int] = {}
     entries = []
-    for rule in rules:
-        depth = child_depth.get(rule.parent_id, 0) if rule.parent_id else 0
-        version = in_force.get(rule.pk)
-        if version is None or version.repealed:
-            child_depth[rule.pk] = depth
-            continue
-        child_depth[rule.pk] = depth + 1
+    for rule, depth in placed_on(rules, in_force):
+        version = in_force[rule.pk]
         version.rule = rule  # share the instance so templates reach rule.parent_id etc.
         entries.append(Entry(rule=rule, version=version, depth=depth))
     pending = list(
@@ -98,10 +124,13 @@ def rulebook_at(*, rulebook: Rulebook, on: datetime.date) -> Snapshot:
 class Change:
     """How one rule differs between two dates."""
 
-    kind: str  # "added" | "repealed" | "changed" | "renumbered"
+    kind: str  # "added" | "repealed" | "changed" | "renumbered" | "moved"
     rule: Rule
     before: RuleVersion | None
     after: RuleVersion | None
+    # The parent's version in force on each date when the rule moved (None: the top level).
+    parent_before: RuleVersion | None = None
+    parent_after: RuleVersion | None = None
 
     @property
     def text_changed(self) -> bool:
@@ -112,6 +141,17 @@ class Change:
     @property
     def renumbered(self) -> bool:
         return bool(self.before and self.after) and self.before.number != self.after.number
+
+    @property
+    def moved(self) -> bool:
+        """It sits elsewhere in the tree: under another parent, or in another place among
+        its siblings."""
+        return bool(self.before and self.after) and self.before.placement != self.after.placement
+
+    @property
+    def moved_within(self) -> bool:
+        """Moved among its siblings without changing parent."""
+        return self.moved and self.before.parent_id == self.after.parent_id
 
 
 @dataclass(frozen=True)
@@ -140,13 +180,19 @@ class Changes:
     def renumbered(self):
         return [c for c in self.items if c.renumbered]
 
+    @property
+    def moved(self):
+        return [c for c in self.items if c.moved]
+
 
 def rulebook_changes(*, rulebook: Rulebook, start: datetime.date, end: datetime.date) -> Changes:
     """What changed in the whole rule book between `start` and `end` (start <= end).
 
     A rule is *added* if it is in force at `end` but not at `start`, *repealed* the other way
-    round, *changed* if its text or heading differs, and *renumbered* if only its number does
-    (a changed rule may be renumbered too: see `Change.renumbered`). Document order.
+    round, *changed* if its text or heading differs, *renumbered* if only its number does, and
+    *moved* if only its placement does (a changed rule may be renumbered or moved too, and a
+    renumbered one moved: see `Change.renumbered` and `Change.moved`, which names the parents
+    on both dates). Document order (today's).
     """
     if start > end:
         raise ValueError("The start date must not be after the end date.")
@@ -171,9 +217,17 @@ def rulebook_changes(*, rulebook: Rulebook, start: datetime.date, end: datetime.
             kind = "changed"
         elif a.number != b.number:
             kind = "renumbered"
+        elif a.placement != b.placement:
+            kind = "moved"
         else:
             continue  # a new version identical in wording, e.g. a note-only correction
-        items.append(Change(kind=kind, rule=rule, before=a, after=b))
+        parents = {}
+        if a is not None and b is not None and a.placement != b.placement:
+            parents = {
+                "parent_before": before.get(a.parent_id),
+                "parent_after": after.get(b.parent_id),
+            }
+        items.append(Change(kind=kind, rule=rule, before=a, after=b, **parents))
     return Changes(rulebook=rulebook, start=start, end=end, items=items)
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, OuterRef, Subquery
 
 from rulebook.models import (
     AuditEntry,
@@ -19,6 +19,7 @@ from rulebook.models import (
     RuleVersion,
     json_number,
 )
+from rulebook.placement import key_between
 
 
 def audit_record(
@@ -132,18 +133,23 @@ def version_create(
     text: str = "",
     repealed: bool = False,
     note: str = "",
+    provenance: str,
+    source: str = "",
     parameters: dict[str, Decimal | int | float] | None = None,
     by=None,
 ) -> RuleVersion:
-    """Record the next version of `rule`.
+    """Record the next version of `rule`, placed where the rule now sits in the tree.
 
     Steps: lock the rule row so that concurrent writers queue; check the new version takes
-    effect after the latest one; validate; insert it with the next sequence number and its
-    parameter values. The database re-checks the order (migration 0002).
+    effect after the latest one; find its placement (`_current_placement`: the rule's parent
+    and a sibling key in its current place — the latest version's key when it still fits, so
+    an unmoved rule keeps its key); validate (a printed or reconstructed version names its
+    source); insert it with the next sequence number and its parameter values. The database
+    re-checks the order (migration 0002).
     """
     parameters = parameters or {}
     with transaction.atomic():
-        Rule.objects.select_for_update().filter(pk=rule.pk).get()
+        current = Rule.objects.select_for_update().filter(pk=rule.pk).get()
         last = rule.versions.order_by("-seq").first()
         if last is not None and effective_from <= last.effective_from:
             raise ValidationError(
@@ -167,6 +173,10 @@ def version_create(
             effective_from=effective_from,
             repealed=repealed,
             note=note,
+            provenance=provenance,
+            source=source,
+            parent_id=current.parent_id,
+            position=_current_placement(current, last),
             created_by=by,
         )
         version.full_clean(validate_unique=False, validate_constraints=True)
@@ -188,9 +198,46 @@ def version_create(
     return version
 
 
+def _current_placement(rule: Rule, last: RuleVersion | None) -> str:
+    """The sibling key (see `rulebook.placement`) for a new version of `rule` where it now
+    sits: between the keys of the nearest earlier and later siblings in current document
+    order that have versions. The latest version's key is kept when it still fits there, so
+    versions of a rule that never moved share one key. One query."""
+    latest = RuleVersion.objects.filter(rule=OuterRef("pk")).order_by("-seq")
+    siblings = (
+        Rule.objects.filter(rulebook_id=rule.rulebook_id, parent_id=rule.parent_id)
+        .exclude(pk=rule.pk)
+        .annotate(sibling_key=Subquery(latest.values("position")[:1]))
+        .filter(sibling_key__isnull=False)
+        .order_by("position")
+        .values_list("position", "sibling_key")
+    )
+    before = after = None
+    for position, key in siblings:
+        if position < rule.position:
+            before = key
+        elif after is None:
+            after = key
+    if (
+        last is not None
+        and last.parent_id == rule.parent_id
+        and (before is None or before < last.position)
+        and (after is None or last.position < after)
+    ):
+        return last.position
+    try:
+        return key_between(before, after)
+    except ValueError:
+        return key_between(before, None)  # siblings out of key order: keep ours after `before`
+
+
 def rule_move(*, rule: Rule, parent: Rule | None, after: Rule | None) -> Rule:
     """Place `rule` and its descendants under `parent`, right after `after` (and after's
     descendants), or as the last child of `parent` when `after` is None.
+
+    This moves the rule's *current* placement only: the move takes effect, on the book on a
+    date, with the version recorded next (`version_create` records the new placement with it;
+    adoption of a renumber does both in one transaction).
 
     Steps: read the whole book in document order; cut out the rule's subtree (a contiguous
     block, as parents come before children); refuse a target inside it; insert the block at

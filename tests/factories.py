@@ -104,6 +104,8 @@ class RuleVersionFactory(factory.django.DjangoModelFactory):
     heading = ""
     text = ""
     repealed = False
+    provenance = "reconstructed"
+    source = "Test history"
 
     @classmethod
     def _create(cls, model_class, *, rule, effective_from, **fields):

@@ -199,6 +199,8 @@ def test_changes_between_two_dates_list_added_repealed_changed_and_renumbered_ru
         effective_from=datetime.date(2018, 1, 1),
         number="5.I.2",
         text="A trigger ballot needs one third of branches.",
+        provenance="reconstructed",
+        source="Test history",
     )
     changes = get(api, BOOK + "changes/", **{"from": "2016-06-01", "to": "2020-01-01"})
     kinds = {c["rule"]: c["kind"] for c in changes["changes"]}

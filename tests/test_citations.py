@@ -10,6 +10,7 @@ from rulebook.models import Rulebook
 from rulebook.services import rule_create, version_create
 
 D = datetime.date.fromisoformat
+SOURCE = {"provenance": "reconstructed", "source": "Test history"}
 
 
 @pytest.fixture
@@ -18,9 +19,9 @@ def book(db):
     book = Rulebook.objects.create(slug="cites", title="Citation Rules")
     alpha = rule_create(rulebook=book, key="alpha")
     beta = rule_create(rulebook=book, key="beta")
-    version_create(rule=alpha, effective_from=D("2016-01-01"), number="3", text="Alpha.")
-    version_create(rule=alpha, effective_from=D("2020-01-01"), number="4", text="Alpha.")
-    version_create(rule=beta, effective_from=D("2022-01-01"), number="3", text="Beta.")
+    version_create(rule=alpha, effective_from=D("2016-01-01"), number="3", text="Alpha.", **SOURCE)
+    version_create(rule=alpha, effective_from=D("2020-01-01"), number="4", text="Alpha.", **SOURCE)
+    version_create(rule=beta, effective_from=D("2022-01-01"), number="3", text="Beta.", **SOURCE)
     return book
 
 

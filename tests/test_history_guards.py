@@ -25,6 +25,8 @@ def history():
         number="1",
         text="The quorum is 8.",
         parameters={"quorum": 8},
+        provenance="reconstructed",
+        source="Test history",
     )
     audit_record(action="test.setup", subject="guarded")
     return version
@@ -73,6 +75,8 @@ def test_a_version_and_its_values_in_one_transaction_are_accepted(history):
         number="1",
         text="The quorum is 6.",
         parameters={"quorum": 6},
+        provenance="reconstructed",
+        source="Test history",
     )
     assert version.parameter_values.get().value == 6
 

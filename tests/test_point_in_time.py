@@ -104,6 +104,17 @@ def test_in_force_queryset_picks_one_version_per_rule(standing_orders):
     assert sorted(v.rule.key for v in versions) == ["ch1", "ch2", "dues", "officers", "quorum"]
 
 
+def placed(rule):
+    """Provenance and placement for versions inserted in bulk (a sibling key in document
+    order, see rulebook.placement)."""
+    return {
+        "provenance": "reconstructed",
+        "source": "Test history",
+        "parent_id": rule.parent_id,
+        "position": f"{rule.position:06d}5",
+    }
+
+
 def _build_book(size):
     book = RulebookFactory(slug=f"big-{size}")
     chapters = max(1, size // 10)
@@ -125,12 +136,22 @@ def _build_book(size):
     for rule in Rule.objects.filter(rulebook=book):
         versions.append(
             RuleVersion(
-                rule=rule, seq=1, number=rule.key, text="old", effective_from=D("2010-01-01")
+                rule=rule,
+                seq=1,
+                number=rule.key,
+                text="old",
+                effective_from=D("2010-01-01"),
+                **placed(rule),
             )
         )
         versions.append(
             RuleVersion(
-                rule=rule, seq=2, number=rule.key, text="new", effective_from=D("2015-01-01")
+                rule=rule,
+                seq=2,
+                number=rule.key,
+                text="new",
+                effective_from=D("2015-01-01"),
+                **placed(rule),
             )
         )
     RuleVersion.objects.bulk_create(versions)

@@ -154,4 +154,10 @@ def test_postgres_refuses_a_direct_sql_update_of_a_parameter_value():
 def test_the_version_constraints_keep_repeals_empty_and_numbers_present():
     rule = RuleFactory()
     with pytest.raises(ValidationError):
-        version_create(rule=rule, effective_from=datetime.date(2016, 1, 1), text="no number")
+        version_create(
+            rule=rule,
+            effective_from=datetime.date(2016, 1, 1),
+            text="no number",
+            provenance="reconstructed",
+            source="Test history",
+        )

@@ -14,6 +14,7 @@ import datetime
 from django.contrib.syndication.views import Feed
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
@@ -64,6 +65,9 @@ class RulebookChangesFeed(Feed):
         return f"{words} — version {item.seq}, {when}"
 
     def item_description(self, item):
+        return self._change(item) + _provenance(item)
+
+    def _change(self, item) -> str:
         when = f"<p>{_when(item)}.</p>"
         if item.repealed:
             return f"<p>The rule is repealed.</p>{when}"
@@ -117,6 +121,12 @@ def _adopted_at(item) -> datetime.datetime:
     if item.adopted_on is not None:
         return _as_datetime(item.adopted_on)
     return min(item.created_at, _as_datetime(item.effective_from))
+
+
+def _provenance(item) -> str:
+    """The version's provenance badge, as on the pages (web/_provenance.html)."""
+    context = {"version": item, "rulebook": item.rule.rulebook}
+    return f"<p>Wording: {render_to_string('web/_provenance.html', context)}</p>"
 
 
 def _as_datetime(day: datetime.date) -> datetime.datetime:

@@ -60,8 +60,9 @@ def proposal_adopt(
        StaleAmendments listing them, with nothing applied;
     4. per amendment: amend → new version; insert → new rule then its first version;
        repeal → repealing version; renumber → same text under the new number, moved if it
-       names a parent or sibling; link the version to its amendment;
-    5. mark the proposal adopted on `adopted_on`; audit.
+       names a parent or sibling (the new version carries the new placement); each version
+       is "recorded at adoption" with the proposal as its source; link it to its amendment;
+    5. mark the proposal adopted on `adopted_on` (default today); audit.
     """
     note = (note or "").strip()
     effective_from = as_date(effective_from, "effective_from")
@@ -95,7 +96,12 @@ def proposal_adopt(
         blocked = [a for a in amendments if a.conflict or a.is_stale]
         if blocked:
             raise StaleAmendments(blocked)
-        versions = [_apply(a, proposal, effective_from, note, by) for a in amendments]
+        adopted_on = as_date(adopted_on, "adopted_on") if adopted_on else timezone.localdate()
+        recorded = {
+            "provenance": RuleVersion.Provenance.ADOPTED,
+            "source": adoption_source(proposal, adopted_on),
+        }
+        versions = [_apply(a, proposal, effective_from, note, by, recorded) for a in amendments]
         proposal.status = Status.ADOPTED
         proposal.adopted_on = adopted_on
         proposal.adoption_note = note
@@ -130,8 +136,13 @@ def _carried_decision(proposal: Proposal):
     return proposal.votes.counted().filter(stage=Vote.Stage.DECISION, result=Vote.Result.CARRIED)
 
 
-def _apply(amendment: Amendment, proposal, effective_from, note, by) -> RuleVersion:
-    common = {"effective_from": effective_from, "note": note, "by": by}
+def adoption_source(proposal: Proposal, adopted_on: datetime.date) -> str:
+    """The `source` of a version recorded at adoption: which proposal, adopted when."""
+    return f"{proposal.reference} {proposal.title}, adopted {adopted_on.isoformat()}"
+
+
+def _apply(amendment: Amendment, proposal, effective_from, note, by, recorded) -> RuleVersion:
+    common = {"effective_from": effective_from, "note": note, "by": by, **recorded}
     rule = amendment.rule
     if amendment.kind == Kind.INSERT:
         try:

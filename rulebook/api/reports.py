@@ -68,8 +68,10 @@ class RuleDiffView(ExpensiveView):
 class ChangesView(ExpensiveView):
     @extend_schema(
         summary="What changed in the rule book between two dates",
-        description="Rules added, repealed, changed (text or heading) or only renumbered "
-        "between the book in force on `from` and the one in force on `to`, in document order.",
+        description="Rules added, repealed, changed (text or heading), only renumbered or "
+        "only moved between the book in force on `from` and the one in force on `to`, in "
+        "document order. `moved` (with `moved_from` and `moved_to`, the parents on both "
+        "dates) says a rule sits elsewhere in the tree, whatever its kind.",
         parameters=[ChangesQuery],
         responses={200: out.ChangesSerializer, **error_responses(400, 404, 429)},
     )

@@ -50,13 +50,21 @@ class VersionSummarySerializer(InBook, serializers.ModelSerializer):
 
     rule = serializers.CharField(source="rule.key", help_text="The rule's key.")
     version = serializers.IntegerField(source="seq", help_text="The version number (1, 2 …).")
+    provenance = enum_field(
+        "Provenance",
+        RuleVersion.Provenance.values,
+        help_text="Where the wording comes from: `printed` (checked against the printed edition "
+        "named in `source`), `reconstructed` (rebuilt from `source`, not the printed wording) or "
+        "`adopted` (recorded by the tracker when the amendment in `source` was adopted).",
+    )
+    source = serializers.CharField(help_text="The edition or source of the wording.")
     parameters = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
     class Meta:
         model = RuleVersion
         fields = ["rule", "version", "number", "heading", "text", "effective_from", "repealed"]
-        fields += ["parameters", "url"]
+        fields += ["provenance", "source", "parameters", "url"]
 
     @extend_schema_field({"type": "object", "additionalProperties": {"type": "number"}})
     def get_parameters(self, version) -> dict:
@@ -77,7 +85,8 @@ class RuleEntrySerializer(InBook, serializers.Serializer):
     version = VersionSummarySerializer(help_text="The version in force on the date.")
 
     def get_parent(self, entry) -> str | None:
-        return self.context["keys"].get(entry.rule.parent_id)
+        """The parent on the date (the version in force records it)."""
+        return self.context["keys"].get(entry.version.parent_id)
 
     def get_url(self, entry) -> str:
         return api_url(self.request, "rule-detail", slug=self.slug, key=entry.rule.key)
@@ -152,10 +161,29 @@ class ChangeDiffSerializer(serializers.Serializer):
     stats = DiffStatsSerializer()
 
 
+class PlacementParentSerializer(serializers.Serializer):
+    rule = serializers.CharField(source="rule.key", help_text="The parent's key.")
+    number = serializers.CharField(help_text="The parent's number on that date.")
+
+
 class ChangeSerializer(InBook, serializers.Serializer):
-    kind = enum_field("ChangeKind", ["added", "repealed", "changed", "renumbered"])
+    kind = enum_field("ChangeKind", ["added", "repealed", "changed", "renumbered", "moved"])
     rule = serializers.CharField(source="rule.key")
     renumbered = serializers.BooleanField(help_text="The number differs (whatever the kind).")
+    moved = serializers.BooleanField(
+        help_text="It sits elsewhere in the tree: under another parent, or in another place "
+        "among its siblings (whatever the kind)."
+    )
+    moved_from = PlacementParentSerializer(
+        source="parent_before",
+        allow_null=True,
+        help_text="When moved: the parent it sat under on `from` (null: the top level).",
+    )
+    moved_to = PlacementParentSerializer(
+        source="parent_after",
+        allow_null=True,
+        help_text="When moved: the parent it sits under on `to` (null: the top level).",
+    )
     before = VersionSummarySerializer(allow_null=True)
     after = VersionSummarySerializer(allow_null=True)
     url = serializers.SerializerMethodField()

@@ -37,7 +37,8 @@ class RuleViewSet(ReadOnlyViewSet):
         snapshot = rulebook_at(rulebook=self.rulebook, on=on)
         page = self.paginate_queryset(snapshot.entries)
         keys = {entry.rule.pk: entry.rule.key for entry in snapshot.entries}
-        missing = {e.rule.parent_id for e in page if e.rule.parent_id not in (None, *keys)}
+        parents = {entry.version.parent_id for entry in page}
+        missing = {pk for pk in parents if pk not in (None, *keys)}
         if missing:  # a clause still in force under a repealed chapter
             keys.update(Rule.objects.filter(pk__in=missing).values_list("pk", "key"))
         context = {**self.get_serializer_context(), "keys": keys}

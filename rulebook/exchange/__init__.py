@@ -5,12 +5,15 @@ The same structure in both formats::
     rulebook:   {slug, title, description?}
     parameters: [{key, label?, unit?, description?}]      # optional
     rules:      [{key, parent?, versions: [...]}]          # document order, parent before child
+                # a version: {number, heading?, text?, effective_from, parameters?, note?,
+                #             provenance, source, parent?+position? (where it sat, if elsewhere)}
     <section>:  [...]                                      # registered by other apps (bodies …)
 
 One module per job; this package re-exports the public API:
 
 - `formats`: `read_document` and `dump_document` (text ⇄ parsed document, JSON or YAML);
 - `checks`: `validate_document`, every problem by path, and the format decisions;
+- `placements`: how a version that sat elsewhere (before a move) is written and read back;
 - `importing` / `exporting`: `rulebook_import` and `rulebook_export`;
 - `sections`: `register_section` for sections other apps add (``proposals`` registers
   ``bodies`` and ``proposals``, see `proposals.exchange`); ``rulebook`` never imports them;

@@ -9,6 +9,14 @@ Format decisions (see the package docstring for the structure):
 - Versions are listed oldest first with strictly later dates. A version has a ``number`` and
   optional ``heading``, ``text``, ``parameters`` and ``note``; a repeal is
   ``{repealed: true, effective_from, note?}`` and cannot be a rule's first version.
+- Every version may say where its wording comes from: ``provenance`` (``printed``,
+  ``reconstructed`` or ``adopted``) and ``source`` (the edition or source; required for printed
+  and reconstructed). A file that does not state them (written before they existed) gets them
+  from the note (`RuleVersion` `provenance_from_note`); exports always write both.
+- Placement: a rule's ``parent`` and its place in the file are where it sits now. A version
+  that sat elsewhere while it was in force (before a move or renumber) says so with
+  ``parent`` (a rule key, or null for a chapter) and ``position`` (its place, from 1, among
+  every place that parent's children ever had); see `exchange.placements`.
 - Parameters: when a ``parameters`` section is present every parameter a version states must be
   declared there; when it is absent, the parameters the versions state are declared
   automatically with their key as label. Exports always write the section.
@@ -22,6 +30,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from rulebook.exchange.placements import plan_placements
 from rulebook.exchange.sections import CORE_SECTIONS, ImportContext, registered_sections
 from rulebook.exchange.values import (
     MISSING,
@@ -34,13 +43,24 @@ from rulebook.exchange.values import (
     model_field,
     raw_text,
 )
-from rulebook.models import Parameter, ParameterValue, Rule, Rulebook, RuleVersion
+from rulebook.models import (
+    Parameter,
+    ParameterValue,
+    Rule,
+    Rulebook,
+    RuleVersion,
+    provenance_from_note,
+    provenance_problem,
+)
 
 RULEBOOK_KEYS = ("slug", "title", "description")
 PARAMETER_KEYS = ("key", "label", "unit", "description")
 RULE_KEYS = ("key", "parent", "versions")
+PROVENANCE_KEYS = ("provenance", "source")
+PLACEMENT_KEYS = ("parent", "position")
 VERSION_KEYS = ("number", "heading", "text", "effective_from", "parameters", "note", "repealed")
-REPEAL_KEYS = ("repealed", "effective_from", "note")
+VERSION_KEYS += PROVENANCE_KEYS + PLACEMENT_KEYS
+REPEAL_KEYS = ("repealed", "effective_from", "note", *PROVENANCE_KEYS, *PLACEMENT_KEYS)
 
 
 @dataclass
@@ -54,6 +74,16 @@ class PlannedVersion:
     text: str = ""
     note: str = ""
     parameters: dict[str, Decimal] = field(default_factory=dict)
+    provenance: str = RuleVersion.Provenance.RECONSTRUCTED
+    source: str = ""
+    path: str = ""
+    # Placement: `placed` when the file states it (`parent` and `place`, the file's
+    # `position`); `parent` and `position` (the sibling key) of every version are filled in
+    # by `exchange.placements.plan_placements`.
+    placed: bool = False
+    parent: str | None = None
+    place: int | None = None
+    position: str = ""
 
 
 @dataclass
@@ -101,6 +131,7 @@ def check_document(data) -> tuple[Plan, list[str], ImportContext | None]:
         plan.parameters = _check_parameters(data["parameters"], errors)
         declared = {parameter["key"] for parameter in plan.parameters}
     plan.rules = _check_rules(data.get("rules", MISSING), errors, declared)
+    plan_placements(plan.rules, errors)
     if declared is None:
         stated = (key for rule in plan.rules for v in rule.versions if v for key in v.parameters)
         plan.parameters = [{"key": key, "label": key} for key in dict.fromkeys(stated)]
@@ -270,7 +301,10 @@ def _check_version(item, path, errors, declared) -> PlannedVersion | None:
         effective_from=as_date(item.get("effective_from"), f"{path}.effective_from", errors),
         repealed=repealed,
         note=as_text(item.get("note"), f"{path}.note", errors) or "",
+        path=path,
     )
+    _check_provenance(item, version, path, errors)
+    _check_placement(item, version, path, errors)
     if repealed:
         errors += [
             f"{path}.{name}: a repeal has no {name}; write {{repealed: true, effective_from: …}}"
@@ -291,6 +325,48 @@ def _check_version(item, path, errors, declared) -> PlannedVersion | None:
         item.get("parameters"), f"{path}.parameters", errors, declared
     )
     return version
+
+
+def _check_provenance(item: dict, version: PlannedVersion, path: str, errors) -> None:
+    """`provenance` and `source`, stated or (in a file from before they existed) taken from
+    the note; the pairing rule is the model's (`provenance_problem`)."""
+    implied, implied_source = provenance_from_note(version.note)
+    if "provenance" not in item:
+        version.provenance = implied
+        version.source = as_text(item.get("source"), f"{path}.source", errors) or implied_source
+        return
+    provenance = item["provenance"]
+    if provenance not in RuleVersion.Provenance.values:
+        errors.append(
+            f"{path}.provenance: expected one of {', '.join(RuleVersion.Provenance.values)}, "
+            f"found {describe(provenance)}"
+        )
+        return
+    version.provenance = provenance
+    version.source = (as_text(item.get("source"), f"{path}.source", errors) or "").strip()
+    problem = provenance_problem(provenance, version.source)
+    if problem:
+        errors.append(f"{path}.source: {problem}")
+
+
+def _check_placement(item: dict, version: PlannedVersion, path: str, errors) -> None:
+    stated = [name for name in PLACEMENT_KEYS if name in item]
+    if not stated:
+        return
+    if len(stated) == 1:
+        missing = ({*PLACEMENT_KEYS} - {*stated}).pop()
+        errors.append(
+            f"{path}.{missing}: a version that states where it sat gives both parent (null for "
+            "a chapter) and position"
+        )
+        return
+    place = item["position"]
+    if isinstance(place, bool) or not isinstance(place, int) or place < 1:
+        errors.append(f"{path}.position: expected a whole number from 1, found {describe(place)}")
+        return
+    version.placed = True
+    version.parent = as_text(item["parent"], f"{path}.parent", errors) or None
+    version.place = place
 
 
 def _check_values(value, path, errors, declared) -> dict[str, Decimal]:

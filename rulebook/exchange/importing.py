@@ -111,6 +111,10 @@ def _create_versions(
                     effective_from=v.effective_from,
                     repealed=v.repealed,
                     note=v.note,
+                    provenance=v.provenance,
+                    source=v.source,
+                    parent=rules[v.parent] if v.parent else None,
+                    position=v.position,
                     created_by=by,
                 )
             )

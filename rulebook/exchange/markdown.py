@@ -35,7 +35,8 @@ def long_date(day: datetime.date) -> str:
 
 def render_markdown(*, rulebook: Rulebook, at: datetime.date) -> str:
     """The rule book as in force on `at`: title, date line, one heading per rule (number and
-    heading, deeper rules at deeper levels), its text and note, then any pending changes.
+    heading, deeper rules at deeper levels), its text, its provenance and source, and its
+    note, then any pending changes.
 
     Runs the queries of `rulebook_at` only, whatever the size of the rule book.
     """
@@ -58,11 +59,19 @@ def _entry(entry: Entry) -> list[str]:
     title = " ".join(part for part in (version.number, version.heading) if part)
     blocks = [f"{'#' * level} {_heading(title)}"]
     blocks += _paragraphs(version.text)
+    blocks.append(_provenance(version))
     if version.note.strip():
         blocks.append(
             _HARD_BREAK.join(f"*{_line(line)}*" for line in _lines(version.note) if line.strip())
         )
     return blocks
+
+
+def _provenance(version) -> str:
+    """Where the wording comes from, in words: "Provenance: **Reconstructed** — source: …"."""
+    badge = f"Provenance: **{version.get_provenance_display()}**"
+    source = " ".join(version.source.split())
+    return f"{badge} — source: {_line(source)}" if source else badge
 
 
 def _pending(snapshot) -> list[str]:
