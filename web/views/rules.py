@@ -20,7 +20,7 @@ from web.views.common import NotFound, expensive_page, member_page, rule_or_404
 
 # Versions never change, so a page about fixed versions is cacheable for a day; bump this
 # when the templates of those pages change, so that old ETags stop matching.
-PAGE_REVISION = "1"
+PAGE_REVISION = "2"
 
 
 def immutable(view):
