@@ -33,7 +33,7 @@ def test_two_adoptions_racing_on_one_rule_leave_exactly_one_winner(rulebook):
         try:
             barrier.wait(timeout=10)
             outcomes[index] = proposal_adopt(
-                proposal=proposal, effective_from=datetime.date(2021, 9, 29 - index)
+                proposal=proposal, effective_from=datetime.date(2026, 9, 29 - index)
             )
         except Exception as error:  # recorded, then asserted on in the main thread
             outcomes[index] = error
