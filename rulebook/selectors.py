@@ -10,11 +10,18 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, prefetch_related_objects
 from django.utils import timezone
 
 from rulebook.blame import blame
-from rulebook.models import Parameter, ParameterValue, Rule, Rulebook, RuleVersion
+from rulebook.models import (
+    Parameter,
+    ParameterValue,
+    Rule,
+    Rulebook,
+    RuleVersion,
+    parameter_values_prefetch,
+)
 from rulebook.placement import Placed, document_order
 
 
@@ -57,11 +64,13 @@ def _versions_with_parameters(qs):
     return qs.select_related("rule").with_parameters()
 
 
-def versions_in_force(*, rulebook: Rulebook, on: datetime.date) -> dict[int, RuleVersion]:
-    """The version in force on `on` for every rule that has one (repeals included), by rule id."""
-    qs = _versions_with_parameters(
-        RuleVersion.objects.filter(rule__rulebook=rulebook).in_force(on=on)
-    )
+def versions_in_force(
+    *, rulebook: Rulebook, on: datetime.date, parameters: bool = True
+) -> dict[int, RuleVersion]:
+    """The version in force on `on` for every rule that has one (repeals included), by rule id,
+    with their rules and (one query more, unless `parameters` is False) their parameters."""
+    qs = RuleVersion.objects.filter(rule__rulebook=rulebook).in_force(on=on)
+    qs = _versions_with_parameters(qs) if parameters else qs.select_related("rule")
     return {v.rule_id: v for v in qs}
 
 
@@ -97,6 +106,54 @@ def placed_on(rules: list[Rule], in_force: dict[int, RuleVersion]) -> list[tuple
     return [(by_id[pk], depth) for pk, depth in document_order(placed)]
 
 
+@dataclass(frozen=True)
+class Outline:
+    """The rule book's document order on a date, lean: one `(rule id, version id, depth)` row
+    per rule shown, and every rule's key by id (a parent's key, for the API). Small tuples
+    only, so a page of a huge book is found without building the whole book
+    (`book_outline`, then `outline_entries` for the page's rows)."""
+
+    rulebook: Rulebook
+    on: datetime.date
+    rows: list[tuple[int, int, int]]
+    keys: dict[int, str]
+
+    def __len__(self):
+        return len(self.rows)
+
+
+def book_outline(*, rulebook: Rulebook, on: datetime.date) -> Outline:
+    """The document order of the book in force on `on` (`placed_on`, as `rulebook_at` reads
+    it), from the ids and placements alone. Two queries: every rule's (id, key, parent,
+    position, latest sibling key), and the versions in force's (id, rule, parent, sibling key,
+    repealed). On SQLite 100,000 rules take about a second (see tests/test_large_books.py)."""
+    latest = RuleVersion.objects.filter(rule=OuterRef("pk")).order_by("-seq")
+    rules = (
+        Rule.objects.filter(rulebook=rulebook)
+        .annotate(latest_position=Subquery(latest.values("position")[:1]))
+        .values_list("pk", "key", "parent_id", "position", "latest_position", named=True)
+    )
+    rules = list(rules)
+    in_force = {
+        v.rule_id: v
+        for v in RuleVersion.objects.filter(rule__rulebook=rulebook)
+        .in_force(on=on)
+        .values_list("pk", "rule_id", "parent_id", "position", "repealed", named=True)
+    }
+    rules.sort(key=lambda rule: rule.position)  # today's order, as `in_document_order`
+    rows = [(rule.pk, in_force[rule.pk].pk, depth) for rule, depth in placed_on(rules, in_force)]
+    return Outline(rulebook, on, rows, {rule.pk: rule.key for rule in rules})
+
+
+def outline_entries(outline: Outline, rows) -> list[Entry]:
+    """The entries of `rows` (a page of `outline.rows`) with their rules, versions and
+    parameters. Two queries (none for no rows)."""
+    rows = list(rows)
+    versions = RuleVersion.objects.filter(pk__in=[version for _, version, _ in rows])
+    by_id = {v.pk: v for v in _versions_with_parameters(versions)} if rows else {}
+    return [Entry(rule=by_id[v].rule, version=by_id[v], depth=depth) for _, v, depth in rows]
+
+
 def rulebook_at(*, rulebook: Rulebook, on: datetime.date) -> Snapshot:
     """The rule book as in force on `on`, in the document order and nesting of that date
     (`placed_on`); repealed rules left out.
@@ -111,13 +168,19 @@ def rulebook_at(*, rulebook: Rulebook, on: datetime.date) -> Snapshot:
         version = in_force[rule.pk]
         version.rule = rule  # share the instance so templates reach rule.parent_id etc.
         entries.append(Entry(rule=rule, version=version, depth=depth))
-    pending = list(
+    return Snapshot(
+        rulebook=rulebook, on=on, entries=entries, pending=pending_versions(rulebook, on=on)
+    )
+
+
+def pending_versions(rulebook: Rulebook, *, on: datetime.date) -> list[RuleVersion]:
+    """Versions recorded by `on` that take effect after it, soonest first. One query."""
+    return list(
         RuleVersion.objects.filter(rule__rulebook=rulebook)
         .pending(on=on)
         .select_related("rule")
         .order_by("effective_from", "rule__position")
     )
-    return Snapshot(rulebook=rulebook, on=on, entries=entries, pending=pending)
 
 
 @dataclass(frozen=True)
@@ -164,6 +227,25 @@ class Changes:
     def of_kind(self, kind: str) -> list[Change]:
         return [c for c in self.items if c.kind == kind]
 
+    def only(self, items) -> Changes:
+        """These of the changes (a page of `items`), with their versions' parameters: one
+        query for them all (none for no items)."""
+        items = list(items)
+        versions = [v for c in items for v in (c.before, c.after) if v is not None]
+        prefetch_related_objects(versions, parameter_values_prefetch())
+        return Changes(rulebook=self.rulebook, start=self.start, end=self.end, items=items)
+
+    def counts(self) -> dict[str, int]:
+        """How many rules were added, repealed, changed, renumbered and moved (a changed rule
+        may be renumbered or moved too, and counts under each)."""
+        return {
+            "added": len(self.added),
+            "repealed": len(self.repealed),
+            "changed": len(self.changed),
+            "renumbered": len(self.renumbered),
+            "moved": len(self.moved),
+        }
+
     @property
     def added(self):
         return self.of_kind("added")
@@ -192,13 +274,14 @@ def rulebook_changes(*, rulebook: Rulebook, start: datetime.date, end: datetime.
     round, *changed* if its text or heading differs, *renumbered* if only its number does, and
     *moved* if only its placement does (a changed rule may be renumbered or moved too, and a
     renumbered one moved: see `Change.renumbered` and `Change.moved`, which names the parents
-    on both dates). Document order (today's).
+    on both dates). Document order (today's). Three queries; the versions' parameters are
+    read for the changes shown (`Changes.only`), not for all.
     """
     if start > end:
         raise ValueError("The start date must not be after the end date.")
     rules = list(Rule.objects.filter(rulebook=rulebook).in_document_order())
-    before = versions_in_force(rulebook=rulebook, on=start)
-    after = versions_in_force(rulebook=rulebook, on=end)
+    before = versions_in_force(rulebook=rulebook, on=start, parameters=False)
+    after = versions_in_force(rulebook=rulebook, on=end, parameters=False)
     items = []
     for rule in rules:
         a = before.get(rule.pk)

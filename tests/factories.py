@@ -321,3 +321,48 @@ class ProposalFactory(factory.django.DjangoModelFactory):
             adopt(proposal, effective_from=effective_from, adopted_on=adopted_on)
         proposal.refresh_from_db()
         return proposal
+
+
+def big_rulebook(slug: str, size: int, *, per_chapter: int = 20) -> Rulebook:
+    """A generated rule book of `size` rules (chapters of `per_chapter` rules: the chapter and
+    its clauses), for the tests of huge books. Bulk inserts, not the services: `rule_create`
+    and `version_create` write a row and an audit entry at a time, minutes for thousands.
+
+    Each rule has two versions: one from 2013-09-27, and one from 2017-09-27 with new text that
+    also reverses the order of the clauses in each chapter, so the document order on a date
+    is the versions' (their placement), not the rules' `position`."""
+    book = RulebookFactory(slug=slug, title=f"Generated rule book of {size} rules")
+    chapters = [
+        Rule.objects.create(rulebook=book, key=f"c{first}", position=first)
+        for first in range(0, size, per_chapter)
+    ]
+    clauses = [
+        Rule(rulebook=book, key=f"r{index}", parent=chapter, position=index)
+        for chapter in chapters
+        for index in range(chapter.position + 1, min(chapter.position + per_chapter, size))
+    ]
+    Rule.objects.bulk_create(clauses)
+    places = {}  # sibling places on each date: chapters in order; clauses reversed in 2017
+    for rule in chapters:
+        places[rule] = (rule.position, rule.position)
+    for rule in clauses:
+        place = rule.position - rule.parent.position
+        places[rule] = (place, per_chapter - place)
+    versions = [
+        RuleVersion(
+            rule=rule,
+            seq=seq,
+            number=f"{rule.key}.{seq}",
+            heading=f"Heading of {rule.key}",
+            text=f"Rule {rule.key} as in force from {day.year}: members shall meet.",
+            effective_from=day,
+            provenance="reconstructed",
+            source="Generated for the tests",
+            parent_id=rule.parent_id,
+            position=f"{place:06d}5",  # a sibling key (rulebook.placement)
+        )
+        for rule, both in places.items()
+        for seq, day, place in zip((1, 2), (D("2013-09-27"), D("2017-09-27")), both, strict=True)
+    ]
+    RuleVersion.objects.bulk_create(versions, batch_size=2000)
+    return book

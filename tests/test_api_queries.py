@@ -24,7 +24,9 @@ QUERIES = {
     RULE + "versions/2/": 3,  # rule, version, parameters
     RULE + "diff/?from=1&to=3": 2,  # both versions, their parameters
     RULE + "blame/": 5,  # rule, versions, amendments, proposals, parameters
-    BOOK + "changes/?from=2016-06-01": 6,  # book, rules, 2 x (versions, parameters)
+    # book, rules, versions on each date, the shown versions' parameters (once for the page,
+    # not on each date: the changes are paginated)
+    BOOK + "changes/?from=2016-06-01": 5,
     BOOK + "parameters/": 5,  # book, count, page, values, versions
     BOOK + "parameters/mp_threshold/": 4,
     BOOK + "cite/?ref=4.II.2.B": 2,  # book, citations

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from django.db.models import prefetch_related_objects
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from rulebook import diff
@@ -65,20 +66,38 @@ class RuleDiffView(ExpensiveView):
         return conditional(request, etag_for("diff", a.pk, b.pk), build)
 
 
+PageQuery = OpenApiParameter(
+    "page", int, description="A page number within the paginated result set (from 1)."
+)
+
+
 class ChangesView(ExpensiveView):
     @extend_schema(
         summary="What changed in the rule book between two dates",
         description="Rules added, repealed, changed (text or heading), only renumbered or "
         "only moved between the book in force on `from` and the one in force on `to`, in "
         "document order. `moved` (with `moved_from` and `moved_to`, the parents on both "
-        "dates) says a rule sits elsewhere in the tree, whatever its kind.",
-        parameters=[ChangesQuery],
+        "dates) says a rule sits elsewhere in the tree, whatever its kind. Paginated by "
+        "`page`: `count` and `counts` (by kind) are of all the changes.",
+        parameters=[ChangesQuery, PageQuery],
         responses={200: out.ChangesSerializer, **error_responses(400, 404, 429)},
     )
     def get(self, request, slug):
         query = read_query(request, ChangesQuery)
         changes = rulebook_changes(rulebook=self.rulebook, start=query["from"], end=query["to"])
-        data = {"from": changes.start, "to": changes.end, "changes": changes.items}
+        # Paginated as every list of the API (`?page=`, 404 past the last page): the word
+        # diffs and the versions' parameters are worked out for the page's changes only.
+        pages = PageNumberPagination()
+        shown = changes.only(pages.paginate_queryset(changes.items, request, view=self))
+        data = {
+            "from": changes.start,
+            "to": changes.end,
+            "count": pages.page.paginator.count,
+            "next": pages.get_next_link(),
+            "previous": pages.get_previous_link(),
+            "counts": changes.counts(),
+            "changes": shown.items,
+        }
         return Response(out.ChangesSerializer(data, context=self.get_serializer_context()).data)
 
 

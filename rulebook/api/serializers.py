@@ -207,7 +207,15 @@ ChangesSerializer = type(
     {
         "from": serializers.DateField(),
         "to": serializers.DateField(),
-        "changes": ChangeSerializer(many=True),
+        "count": serializers.IntegerField(help_text="How many changes, on every page."),
+        "next": serializers.URLField(allow_null=True, help_text="The next page, if any."),
+        "previous": serializers.URLField(allow_null=True, help_text="The previous page, if any."),
+        "counts": serializers.DictField(
+            child=serializers.IntegerField(),
+            help_text="How many rules were added, repealed, changed, renumbered and moved, on "
+            "every page (a changed rule may be renumbered or moved too).",
+        ),
+        "changes": ChangeSerializer(many=True, help_text="This page's changes."),
     },
 )
 

@@ -16,7 +16,7 @@ from rulebook.api.errors import error_responses
 from rulebook.api.params import AtQuery, read_query
 from rulebook.api.serializers import ParameterSerializer, RuleEntrySerializer
 from rulebook.models import Parameter, Rule
-from rulebook.selectors import parameter_timelines, rulebook_at
+from rulebook.selectors import book_outline, outline_entries, parameter_timelines
 
 
 @extend_schema_view(
@@ -30,20 +30,20 @@ from rulebook.selectors import parameter_timelines, rulebook_at
 )
 class RuleViewSet(ReadOnlyViewSet):
     serializer_class = RuleEntrySerializer
-    queryset = Rule.objects.none()  # for the schema: the data comes from rulebook_at
+    queryset = Rule.objects.none()  # for the schema: the data comes from book_outline
 
     def list(self, request, slug):
+        """The book's order on the date is read lean (ids and placements); only the page's
+        rules are read whole, so a page of a huge book costs what a page of a small one does."""
         on = read_query(request, AtQuery)["at"]
-        snapshot = rulebook_at(rulebook=self.rulebook, on=on)
-        page = self.paginate_queryset(snapshot.entries)
-        keys = {entry.rule.pk: entry.rule.key for entry in snapshot.entries}
-        parents = {entry.version.parent_id for entry in page}
-        missing = {pk for pk in parents if pk not in (None, *keys)}
-        if missing:  # a clause still in force under a repealed chapter
-            keys.update(Rule.objects.filter(pk__in=missing).values_list("pk", "key"))
-        context = {**self.get_serializer_context(), "keys": keys}
+        outline = book_outline(rulebook=self.rulebook, on=on)
+        page = self.paginate_queryset(outline.rows)
+        # `keys` names each entry's parent on the date, even one not shown (a clause still in
+        # force under a repealed chapter).
+        context = {**self.get_serializer_context(), "keys": outline.keys}
+        entries = outline_entries(outline, page)
         return self.get_paginated_response(
-            RuleEntrySerializer(page, many=True, context=context).data
+            RuleEntrySerializer(entries, many=True, context=context).data
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.core.paginator import InvalidPage, Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,8 +13,14 @@ from django.views.decorators.http import require_GET
 from rulebook.citations import CitationNotFound, resolve_citation
 from rulebook.diff import DiffInputTooLarge, compare
 from rulebook.models import Rulebook
-from rulebook.selectors import rulebook_at, rulebook_changes, still_pending
-from web.forms import ChangesForm, CiteForm, OnDateForm, today
+from rulebook.selectors import (
+    book_outline,
+    outline_entries,
+    pending_versions,
+    rulebook_changes,
+    still_pending,
+)
+from web.forms import ChangesForm, CiteForm, OnDateForm, PageForm, today
 from web.views.common import NotFound, expensive_page, member_page, rulebook_or_404
 
 
@@ -36,18 +43,29 @@ def contents(request, rulebook):
     return _contents(request, rulebook_or_404(rulebook))
 
 
+# Rules per page of the contents: a whole chapter or two of a real rule book (the demo's 63
+# rules are one page), few enough that a book of 100,000 rules never renders at once.
+CONTENTS_PAGE_SIZE = 300
+# Changes per page: each changed rule carries a word diff, the costly part.
+CHANGES_PAGE_SIZE = 100
+
+
 def _contents(request, book):
     on = OnDateForm.read(request)["at"]
-    snapshot = rulebook_at(rulebook=book, on=on)
+    outline = book_outline(rulebook=book, on=on)
+    page = _page(request, outline.rows, CONTENTS_PAGE_SIZE, "of the rule book")
     now = today()
     return render(
         request,
         "web/contents.html",
         {
             "rulebook": book,
-            "snapshot": snapshot,
+            "on": on,
+            "page": page,
+            "entries": outline_entries(outline, page.object_list),
             "today": now,
-            "pending": still_pending(snapshot.pending, on=on, today=now),
+            "pending": still_pending(pending_versions(book, on=on), on=on, today=now),
+            "page_query": _query_without_page(request),
         },
     )
 
@@ -60,13 +78,38 @@ def changes(request, rulebook):
     query = ChangesForm.read(request)
     start, end = query["from"], query["to"]
     result = rulebook_changes(rulebook=book, start=start, end=end)
-    diffs = {c.rule.pk: _diff(c.before, c.after) for c in result.changed}
-    changed = [{"change": c, "diff": diffs[c.rule.pk]} for c in result.changed]
+    page = _page(request, result.items, CHANGES_PAGE_SIZE, "of changes")
+    shown = result.only(page.object_list)  # diffs and parameters for this page only
+    changed = [{"change": c, "diff": _diff(c.before, c.after)} for c in shown.changed]
     return render(
         request,
         "web/changes.html",
-        {"rulebook": book, "changes": result, "changed": changed, "today": now},
+        {
+            "rulebook": book,
+            "changes": result,
+            "shown": shown,
+            "changed": changed,
+            "page": page,
+            "today": now,
+            "page_query": _query_without_page(request),
+        },
     )
+
+
+def _page(request, items, size: int, what: str):
+    """Page `?page=` of `items`: 400 for a malformed number, 404 past the last page."""
+    number = PageForm.read(request)["page"]
+    try:
+        return Paginator(items, size).page(number)
+    except InvalidPage:
+        raise NotFound(f"There is no page {number} {what}.") from None
+
+
+def _query_without_page(request) -> str:
+    """The page's query string without `page`, for the pager's links (keeps `at`, `from`…)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _diff(before, after):
