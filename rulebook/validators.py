@@ -1,9 +1,8 @@
 """The bounds every text and number must keep to be stored, diffed and shown safely.
 
-Written once and used by every surface that takes input: the API's input serializers
-(`proposals.api.inputs`), the admin's forms (`proposals.forms`), the amendment check that
-drafting runs (`proposals.services.amendments.amendment_build`) and the importer
-(`rulebook.exchange.values`). Each `*_problems` function returns messages as the importer
+Written once and used by every surface that takes input: the write API's input
+serializers, the admin's drafting forms, the amendment and vote checks that drafting and
+voting run, and the importer (`rulebook.exchange.values`). Each `*_problems` function returns messages as the importer
 prints them (lower case, no full stop); `TextValidator` wraps `text_problems` as a Django
 validator for forms and serializers.
 """
