@@ -2,9 +2,9 @@
 
 Written once and used by every surface that takes input: the write API's input
 serializers, the admin's drafting forms, the amendment and vote checks that drafting and
-voting run, and the importer (`rulebook.exchange.values`). Each `*_problems` function returns messages as the importer
-prints them (lower case, no full stop); `TextValidator` wraps `text_problems` as a Django
-validator for forms and serializers.
+voting run, and the importer (`rulebook.exchange.values`). Each `*_problems` function
+returns messages as the importer prints them (lower case, no full stop); `TextValidator`
+wraps `text_problems` as a Django validator for forms and serializers.
 """
 
 from __future__ import annotations
