@@ -25,6 +25,7 @@ from proposals.services.amendments import (
 )
 from proposals.services.common import latest_version
 from proposals.services.tally import Section
+from rulebook.validators import TextValidator
 
 # The proposal fields a draft's form edits (the rest belong to the workflow).
 PROPOSAL_FIELDS = ["reference", "title", "proposer", "conference_year", "rationale"]
@@ -76,6 +77,15 @@ class ProposalForm(forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["rulebook", *PROPOSAL_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The characters the API and the importer refuse (`rulebook.validators`); the
+        # amendments' texts are checked by `amendment_build`, as every surface's are.
+        for name in ("reference", "title", "proposer", "rationale"):
+            if name in self.fields:
+                multiline = name == "rationale"
+                self.fields[name].validators.append(TextValidator(multiline=multiline))
 
     def validate_unique(self):
         super().validate_unique()

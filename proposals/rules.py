@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 
 from proposals.models import Amendment, Body, RollCallEntry, Vote, term_covers
+from rulebook.validators import count_problems
 
 if TYPE_CHECKING:
     from proposals.services import tally
@@ -132,6 +133,9 @@ def check_vote(
             checked.add(name, "give a whole number")
         elif value < 0:
             checked.add(name, f"a count cannot be negative ({value})")
+        else:
+            for problem in count_problems(value):
+                checked.add(name, problem)
     if checked.problems:
         return checked
     figures = {

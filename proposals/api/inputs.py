@@ -2,13 +2,17 @@
 
 What makes an amendment, a vote or a step of the workflow valid is decided by
 `proposals.services`, which raise field-keyed ValidationErrors that the API returns as 400s.
-The field names are the contract of DESIGN.md ("Write shapes").
+The field names are the contract of DESIGN.md ("Write shapes"). Every input is strict
+(`StrictInput`): unknown fields, non-text in text fields, unsafe characters and overlong
+lists are refused with their path before any service runs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from decimal import InvalidOperation
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -17,6 +21,83 @@ from proposals.models import Amendment, Body, RollCallEntry, Vote
 from proposals.rules import RollCall
 from proposals.services.tally import Section
 from rulebook.api.serializers import enum_field
+from rulebook.validators import TEXT_MAX_CHARS, TextValidator
+
+# How many items a list in a write body may hold: generous for real proposals and votes, and
+# small enough that one request cannot pin a worker (issue 11: 2,000 amendments took over
+# 30 s, 10,000 card-vote sections 9 s). A longer list is a 400 before any item is read.
+MAX_AMENDMENTS = 200  # the largest Labour Conference rule-change proposals carry a few dozen
+MAX_SECTIONS = 20  # Labour's card vote has two sections (CLPs and affiliates)
+MAX_ROLL_CALL = 1_000  # the NEC has under 40 members; a conference roll call is by delegation
+
+
+class StrictCharField(serializers.CharField):
+    """Text, and only text: DRF's CharField would turn 12 or true into "12" or "True".
+
+    Control characters (line breaks and tabs only where `multiline`) and bidirectional
+    overrides are refused by the shared `rulebook.validators.TextValidator`.
+    """
+
+    default_error_messages = {"invalid": "Give text, not {kind}."}
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(TextValidator(multiline=multiline))
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid", kind=_kind(data))
+        return super().to_internal_value(data)
+
+
+def _kind(data) -> str:
+    if isinstance(data, bool):
+        return "true or false"
+    if isinstance(data, int | float):
+        return "a number"
+    return {dict: "an object", list: "a list"}.get(type(data), type(data).__name__)
+
+
+class CappedList(serializers.ListSerializer):
+    """A list of nested inputs with at most `max_length` items, checked before any item is
+    (DRF's ListSerializer does so) and shown in the schema as maxItems."""
+
+    default_error_messages = {"max_length": "At most {max_length} items; this list has more."}
+
+
+class CappedListSchema(OpenApiSerializerFieldExtension):
+    target_class = CappedList
+
+    def map_serializer_field(self, auto_schema, direction):
+        field = self.target
+        schema = {
+            "type": "array",
+            "items": auto_schema.resolve_serializer(field.child, direction).ref,
+        }
+        if field.max_length is not None:
+            schema["maxItems"] = field.max_length
+        return schema
+
+
+def capped(child: serializers.Serializer, max_length: int, **kwargs) -> CappedList:
+    return CappedList(child=child, max_length=max_length, **kwargs)
+
+
+class StrictInput(serializers.Serializer):
+    """The base of every input serializer: a field it does not declare is refused with its
+    path ("amendments[0].parametrs": "Unknown field."), where DRF would drop it silently and
+    a typo would lose what the client meant to send."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = [name for name in data if name not in self.fields]
+            if unknown:
+                raise serializers.ValidationError({name: ["Unknown field."] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class NoInput(StrictInput):
+    """The body of a step that takes no input (submit, withdraw, remit, rebase): empty."""
 
 
 @extend_schema_field(OpenApiTypes.NUMBER)
@@ -34,49 +115,56 @@ class NumberField(serializers.Field):
         return value
 
 
-def _text(help_text: str = "", **kwargs) -> serializers.CharField:
-    return serializers.CharField(
-        required=False, allow_blank=True, trim_whitespace=False, help_text=help_text, **kwargs
+def _text(help_text: str = "", *, multiline=True, **kwargs) -> StrictCharField:
+    return StrictCharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        multiline=multiline,
+        help_text=help_text,
+        **kwargs,
     )
 
 
-def _key(help_text: str) -> serializers.CharField:
-    return serializers.CharField(required=False, max_length=100, help_text=help_text)
+def _key(help_text: str, **kwargs) -> StrictCharField:
+    return StrictCharField(required=False, max_length=100, help_text=help_text, **kwargs)
 
 
-class AmendmentInput(serializers.Serializer):
+class AmendmentInput(StrictInput):
     """One amendment; which fields a kind takes is checked by the service (see DESIGN.md)."""
 
     kind = enum_field("AmendmentKind", Amendment.Kind.choices)
     rule = _key("amend, repeal, renumber: the key of the rule changed.")
     key = _key("insert: the stable key of the new rule.")
-    parent = serializers.CharField(
-        required=False, allow_null=True, max_length=100, help_text="insert, renumber: parent key."
+    parent = _key("insert, renumber: parent key.", allow_null=True)
+    after = _key("insert, renumber: sibling key.", allow_null=True)
+    number = _text("The proposed citation label.", multiline=False, max_length=60)
+    heading = _text(multiline=False, max_length=300)
+    text = _text(
+        "The proposed full text of the rule, at most "
+        f"{TEXT_MAX_CHARS:,} characters (what the diff engine compares).",
+        max_length=TEXT_MAX_CHARS,
     )
-    after = serializers.CharField(
-        required=False, allow_null=True, max_length=100, help_text="insert, renumber: sibling key."
-    )
-    number = _text("The proposed citation label.", max_length=60)
-    heading = _text(max_length=300)
-    text = _text("The proposed full text of the rule.")
     parameters = serializers.DictField(
         child=NumberField(), required=False, help_text='e.g. {"leader_nomination_threshold": 20}'
     )
 
 
-class ProposalInput(serializers.Serializer):
-    reference = serializers.CharField(max_length=60, help_text="e.g. 2026/4")
-    title = serializers.CharField(max_length=300)
-    proposer = serializers.CharField(max_length=200, help_text="e.g. Northfield CLP")
+class ProposalInput(StrictInput):
+    reference = StrictCharField(max_length=60, help_text="e.g. 2026/4")
+    title = StrictCharField(max_length=300)
+    proposer = StrictCharField(max_length=200, help_text="e.g. Northfield CLP")
     rationale = _text()
     conference_year = serializers.IntegerField(
         required=False, allow_null=True, min_value=1900, max_value=2200
     )
-    amendments = AmendmentInput(many=True, required=False)
+    amendments = capped(
+        AmendmentInput(), MAX_AMENDMENTS, required=False, help_text=f"At most {MAX_AMENDMENTS}."
+    )
 
 
-class SectionInput(serializers.Serializer):
-    name = serializers.CharField(max_length=100, help_text="e.g. CLPs")
+class SectionInput(StrictInput):
+    name = StrictCharField(max_length=100, help_text="e.g. CLPs")
     weight = NumberField(help_text="Share of the vote, percent; sections sum to 100.")
     for_percent = NumberField()
     against_percent = NumberField()
@@ -89,8 +177,8 @@ class SectionInput(serializers.Serializer):
             raise serializers.ValidationError("Give percentages, e.g. 53.67.") from None
 
 
-class RollCallInput(serializers.Serializer):
-    member = serializers.CharField(max_length=200, help_text="A member's name on the day.")
+class RollCallInput(StrictInput):
+    member = StrictCharField(max_length=200, help_text="A member's name on the day.")
     choice = enum_field("RollCallChoice", RollCallEntry.Choice.choices)
 
     def validate(self, attrs) -> RollCall:
@@ -103,8 +191,8 @@ def _count() -> serializers.IntegerField:
     )
 
 
-class VoteInput(serializers.Serializer):
-    body = serializers.CharField(max_length=60, help_text="The body's slug, e.g. nec.")
+class VoteInput(StrictInput):
+    body = StrictCharField(max_length=60, help_text="The body's slug, e.g. nec.")
     held_on = serializers.DateField()
     stage = enum_field("VoteStage", Vote.Stage.choices)
     method = enum_field("VoteMethod", Vote.Method.choices)
@@ -112,8 +200,18 @@ class VoteInput(serializers.Serializer):
     votes_for = _count()
     votes_against = _count()
     abstentions = _count()
-    sections = SectionInput(many=True, required=False, help_text="Card vote only.")
-    roll_call = RollCallInput(many=True, required=False, help_text="Roll call only.")
+    sections = capped(
+        SectionInput(),
+        MAX_SECTIONS,
+        required=False,
+        help_text=f"Card vote only; at most {MAX_SECTIONS}.",
+    )
+    roll_call = capped(
+        RollCallInput(),
+        MAX_ROLL_CALL,
+        required=False,
+        help_text=f"Roll call only; at most {MAX_ROLL_CALL:,} entries.",
+    )
     declared_result = enum_field("VoteResult", Vote.Result.choices, required=False, allow_null=True)
     note = _text("Source, e.g. LabourList, 2021-09-26.")
 
@@ -126,22 +224,16 @@ class VoteInput(serializers.Serializer):
         return body
 
 
-class AdoptInput(serializers.Serializer):
+class AdoptInput(StrictInput):
     effective_from = serializers.DateField(help_text="The day the new versions take effect.")
     note = _text("Superusers only: why adopt without a carried decision vote.")
 
 
-class VoidInput(serializers.Serializer):
-    reason = serializers.CharField(
-        max_length=2000, help_text="Why the vote is voided, e.g. 'Recorded on the wrong proposal'."
-    )
+class VoidInput(StrictInput):
+    """A void takes only a reason (`voided_at` and `voided_by` are the request's own)."""
 
-    def validate(self, attrs):
-        """Refuse fields other than `reason`: a void takes nothing else (`voided_at` and
-        `voided_by` are the request's own)."""
-        unknown = sorted(set(self.initial_data) - set(self.fields))
-        if unknown:
-            raise serializers.ValidationError(
-                dict.fromkeys(unknown, "Unknown field: a void takes only a reason.")
-            )
-        return attrs
+    reason = StrictCharField(
+        multiline=True,
+        max_length=2000,
+        help_text="Why the vote is voided, e.g. 'Recorded on the wrong proposal'.",
+    )

@@ -18,6 +18,7 @@ from rulebook.api.serializers import (
     api_url,
     enum_field,
 )
+from rulebook.diff import DiffInputTooLarge
 
 
 class CardVoteSectionSerializer(serializers.Serializer):
@@ -136,11 +137,16 @@ class AmendmentWithDiffSerializer(AmendmentSerializer):
     class Meta(AmendmentSerializer.Meta):
         fields = [*AmendmentSerializer.Meta.fields, "diff"]
 
-    @extend_schema_field(AmendmentDiffSerializer)
-    def get_diff(self, amendment) -> dict:
-        """Base text → proposed text (see `Amendment.proposed_diff`)."""
+    @extend_schema_field(AmendmentDiffSerializer(allow_null=True))
+    def get_diff(self, amendment) -> dict | None:
+        """Base text → proposed text (see `Amendment.proposed_diff`); null when a text is
+        beyond what the diff engine compares (one saved before drafting refused such texts),
+        so that the proposal can still be read — and a write that committed still answers."""
         label = f"v{amendment.base_version.seq}" if amendment.base_version_id else "none"
-        return amendment.proposed_diff(from_label=label, to_label="proposed").as_dict()
+        try:
+            return amendment.proposed_diff(from_label=label, to_label="proposed").as_dict()
+        except DiffInputTooLarge:
+            return None
 
 
 class ProposalSerializer(InBook, serializers.ModelSerializer):

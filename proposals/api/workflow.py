@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from proposals import services
 from proposals.api.common import InProposal, request_data, service_errors
-from proposals.api.inputs import AdoptInput, VoidInput
+from proposals.api.inputs import AdoptInput, NoInput, VoidInput
 from proposals.api.permissions import RequiresPermission
 from proposals.api.serializers import (
     AdoptedSerializer,
@@ -71,6 +71,11 @@ class ProposalAction(InProposal, APIView):
     def fresh(self, proposal: Proposal) -> Proposal:
         return Proposal.objects.with_details().get(pk=proposal.pk)
 
+    def read_nothing(self) -> None:
+        """A step that takes no input refuses any field it is sent (a typo would otherwise
+        look like an option that was honoured)."""
+        NoInput(data=request_data(self.request)).is_valid(raise_exception=True)
+
     def answer(self, proposal: Proposal) -> Response:
         context = self.get_serializer_context()
         return Response(ProposalDetailSerializer(self.fresh(proposal), context=context).data)
@@ -80,7 +85,7 @@ def _action_schema(summary: str, description: str, **kwargs):
     return extend_schema(
         summary=summary,
         description=description,
-        request=kwargs.pop("request", None),
+        request=kwargs.pop("request", NoInput),
         responses=kwargs.pop("responses", None)
         or {200: ProposalDetailSerializer, **error_responses(400, 401, 403, 404, 409)},
         **kwargs,
@@ -93,6 +98,7 @@ class StepView(ProposalAction):
     step = None
 
     def post(self, request, slug, pk):
+        self.read_nothing()
         with service_errors():
             proposal = type(self).step(proposal=self.proposal, by=request.user)
         return self.answer(proposal)
@@ -128,6 +134,7 @@ class RebaseView(ProposalAction):
         responses={200: RebaseSerializer, **error_responses(400, 401, 403, 404, 409)},
     )
     def post(self, request, slug, pk):
+        self.read_nothing()
         with service_errors():
             results = services.proposal_rebase(proposal=self.proposal, by=request.user)
         return Response(RebaseSerializer({"amendments": [r.as_dict() for r in results]}).data)

@@ -18,13 +18,13 @@ from proposals.exchange.common import choice, decimals, seq
 from proposals.models import Amendment
 from rulebook.exchange.values import (
     MISSING,
-    as_number,
+    as_parameter_value,
     as_text,
     check_keys,
     describe,
     model_field,
 )
-from rulebook.models import ParameterValue, json_number
+from rulebook.models import json_number
 
 Kind = Amendment.Kind
 AMENDMENT_KEYS = (
@@ -217,9 +217,7 @@ def _check_content(item, path, errors, context, planned, defaults) -> None:
         for key, raw in value.items():
             if key not in context.parameter_keys:
                 errors.append(f"{path}.parameters.{key}: not a parameter of this rule book")
-            number = as_number(
-                raw, f"{path}.parameters.{key}", errors, field=model_field(ParameterValue, "value")
-            )
+            number = as_parameter_value(raw, f"{path}.parameters.{key}", errors)
             if number is not None:
                 planned.parameters[key] = number
 

@@ -16,6 +16,12 @@ from proposals.models import Amendment
 from proposals.rules import Problem, Wording, check_amendment, check_amendment_fields, sentence
 from proposals.services.common import find_rule, latest_version
 from rulebook.models import Parameter, Rule, Rulebook, RuleVersion, key_validator
+from rulebook.validators import (
+    TEXT_MAX_CHARS,
+    decimal_of,
+    parameter_value_problems,
+    text_problems,
+)
 
 EDITABLE = {"key", "number", "heading", "text", "parameters", "parent", "after"}
 
@@ -135,7 +141,19 @@ def _text(data, field, problems, *, default="", required=False) -> str:
     value = value.strip()
     if required and not value:
         problems.add(field, "Must not be empty." + (" Use a repeal." if field == "text" else ""))
+    for problem in text_problems(value, **TEXT_BOUNDS[field]):
+        problems.add(field, sentence(f"the {field} {problem}"))
     return value
+
+
+# What each text of an amendment may hold: the model's max_length for the one-line fields;
+# for the text, what the diff engine compares (a proposal whose diff cannot be computed
+# could never be read whole).
+TEXT_BOUNDS = {
+    "number": {"multiline": False, "max_length": Amendment._meta.get_field("number").max_length},
+    "heading": {"multiline": False, "max_length": Amendment._meta.get_field("heading").max_length},
+    "text": {"multiline": True, "max_length": TEXT_MAX_CHARS},
+}
 
 
 def _parameters(rulebook, value, problems) -> dict:
@@ -151,8 +169,15 @@ def _parameters(rulebook, value, problems) -> dict:
         problems.add("parameters", f"Rule book {rulebook.slug} has no parameter {key!r}.")
     numbers = {}
     for key, number in value.items():
-        if isinstance(number, bool) or not isinstance(number, int | float | Decimal):
+        exact = decimal_of(number)
+        if exact is None:
             problems.add("parameters", f"The value of {key!r} must be a number.")
+            continue
+        # The bound the importer and adoption share: a value the database cannot store would
+        # leave a carried proposal that can never be adopted.
+        bound = parameter_value_problems(exact)
+        if bound:
+            problems.add("parameters", f"The value of {key!r}: {' '.join(bound)}")
             continue
         numbers[key] = float(number) if isinstance(number, Decimal) else number
     return numbers

@@ -36,7 +36,7 @@ from rulebook.exchange.values import (
     MISSING,
     as_date,
     as_list,
-    as_number,
+    as_parameter_value,
     as_text,
     check_keys,
     describe,
@@ -45,7 +45,6 @@ from rulebook.exchange.values import (
 )
 from rulebook.models import (
     Parameter,
-    ParameterValue,
     Rule,
     Rulebook,
     RuleVersion,
@@ -384,7 +383,7 @@ def _check_values(value, path, errors, declared) -> dict[str, Decimal]:
         if declared is not None and not key_problems and key not in declared:
             key_problems.append(f"{path}.{key}: not declared in the parameters section")
         errors += key_problems
-        number = as_number(raw, f"{path}.{key}", errors, field=model_field(ParameterValue, "value"))
+        number = as_parameter_value(raw, f"{path}.{key}", errors)
         if number is not None and not key_problems:
             values[key] = number
     return values

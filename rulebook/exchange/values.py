@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db import models
+
+from rulebook.validators import decimal_of, parameter_value_problems, text_problems
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MISSING = object()
@@ -107,11 +110,13 @@ def as_text(value, path: str, errors: list[str], *, field=None, required=False) 
         errors.append(f"{path}: expected text, found {describe(value)}")
         return None
     value = raw_text(value)
+    # A one-line field (a CharField: number, heading, key …) takes no line breaks.
+    multiline = field is None or not isinstance(field, models.CharField)
     problems = []
     if required and not value.strip():
         problems.append("must not be empty")
-    elif "\x00" in value:
-        problems.append("contains a NUL character")  # PostgreSQL cannot store it
+    elif bad := text_problems(value, multiline=multiline):
+        problems += bad
     elif field is not None and value:
         problems += [f"{_short(value)} is not valid. {m}" for m in field_problems(field, value)]
     errors.extend(f"{path}: {problem}" for problem in problems)
@@ -155,12 +160,8 @@ def as_number(value, path: str, errors: list[str], *, field=None) -> Decimal | N
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         errors.append(f"{path}: expected a number, found {describe(value)}")
         return None
-    try:
-        # repr() of a float is the shortest text that reads back as it, so 0.1 stays 0.1.
-        number = Decimal(value if isinstance(value, int | Decimal) else repr(float(value)))
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite():
+    number = decimal_of(value)
+    if number is None:
         errors.append(f"{path}: {value} is not a finite number")
         return None
     problems = field_problems(field, number) if field is not None else []
@@ -178,3 +179,15 @@ def as_list(value, path: str, errors: list[str]) -> list:
         errors.append(f"{path}: expected a list, found {describe(value)}")
         return []
     return value
+
+
+def as_parameter_value(value, path: str, errors: list[str]) -> Decimal | None:
+    """`value` as a parameter value within what the database stores, or None after reporting
+    why not (the bound is `rulebook.validators.parameter_value_problems`, which drafting and
+    the API share)."""
+    number = as_number(value, path, errors)
+    if number is None:
+        return None
+    problems = parameter_value_problems(number)
+    errors.extend(f"{path}: {problem}" for problem in problems)
+    return None if problems else number
