@@ -28,15 +28,26 @@ from django.db import migrations
 
 REFUSE = "USING ERRCODE = 'integrity_constraint_violation'"
 
-GUARDED_TABLES = (
+# What an adopted proposal was decided on: rows that cannot be deleted once it is adopted.
+DECISION_TABLES = (
     "proposals_proposal",
     "proposals_amendment",
     "proposals_amendmentrebase",
     "proposals_vote",
     "proposals_cardvotesection",
     "proposals_rollcallentry",
-    "proposals_body",
-    "proposals_membership",
+)
+GUARDED_TABLES = (*DECISION_TABLES, "proposals_body", "proposals_membership")
+
+# The row triggers BEFORE UPDATE: (table, trigger, function).
+UPDATE_GUARDS = (
+    ("proposals_proposal", "keep_adopted_update", "proposals_keep_adopted_proposal"),
+    ("proposals_amendment", "keep_adopted_update", "proposals_keep_adopted_amendment"),
+    ("proposals_vote", "keep_recorded", "proposals_keep_vote"),
+    ("proposals_cardvotesection", "keep_recorded", "proposals_refuse_figure_change"),
+    ("proposals_rollcallentry", "keep_recorded", "proposals_refuse_figure_change"),
+    ("proposals_membership", "keep_votes", "proposals_keep_membership"),
+    ("proposals_body", "keep_votes", "proposals_keep_body"),
 )
 
 POSTGRES_FORWARD = (
@@ -173,24 +184,15 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER {table}_keep_adopted BEFORE DELETE ON {table}
     FOR EACH ROW EXECUTE FUNCTION proposals_keep_adopted();
 """
-        for table in GUARDED_TABLES[:6]
+        for table in DECISION_TABLES
     )
-    + """
-CREATE TRIGGER proposals_proposal_keep_adopted_update BEFORE UPDATE ON proposals_proposal
-    FOR EACH ROW EXECUTE FUNCTION proposals_keep_adopted_proposal();
-CREATE TRIGGER proposals_amendment_keep_adopted_update BEFORE UPDATE ON proposals_amendment
-    FOR EACH ROW EXECUTE FUNCTION proposals_keep_adopted_amendment();
-CREATE TRIGGER proposals_vote_keep_recorded BEFORE UPDATE ON proposals_vote
-    FOR EACH ROW EXECUTE FUNCTION proposals_keep_vote();
-CREATE TRIGGER proposals_cardvotesection_keep_recorded BEFORE UPDATE ON proposals_cardvotesection
-    FOR EACH ROW EXECUTE FUNCTION proposals_refuse_figure_change();
-CREATE TRIGGER proposals_rollcallentry_keep_recorded BEFORE UPDATE ON proposals_rollcallentry
-    FOR EACH ROW EXECUTE FUNCTION proposals_refuse_figure_change();
-CREATE TRIGGER proposals_membership_keep_votes BEFORE UPDATE ON proposals_membership
-    FOR EACH ROW EXECUTE FUNCTION proposals_keep_membership();
-CREATE TRIGGER proposals_body_keep_votes BEFORE UPDATE ON proposals_body
-    FOR EACH ROW EXECUTE FUNCTION proposals_keep_body();
+    + "".join(
+        f"""
+CREATE TRIGGER {table}_{trigger} BEFORE UPDATE ON {table}
+    FOR EACH ROW EXECUTE FUNCTION {function}();
 """
+        for table, trigger, function in UPDATE_GUARDS
+    )
     + "".join(
         f"""
 CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table}
@@ -206,14 +208,11 @@ POSTGRES_REVERSE = (
         f"DROP TRIGGER IF EXISTS {table}_keep_adopted ON {table};\n"
         for table in GUARDED_TABLES
     )
+    + "".join(
+        f"DROP TRIGGER IF EXISTS {table}_{trigger} ON {table};\n"
+        for table, trigger, _ in UPDATE_GUARDS
+    )
     + """
-DROP TRIGGER IF EXISTS proposals_proposal_keep_adopted_update ON proposals_proposal;
-DROP TRIGGER IF EXISTS proposals_amendment_keep_adopted_update ON proposals_amendment;
-DROP TRIGGER IF EXISTS proposals_vote_keep_recorded ON proposals_vote;
-DROP TRIGGER IF EXISTS proposals_cardvotesection_keep_recorded ON proposals_cardvotesection;
-DROP TRIGGER IF EXISTS proposals_rollcallentry_keep_recorded ON proposals_rollcallentry;
-DROP TRIGGER IF EXISTS proposals_membership_keep_votes ON proposals_membership;
-DROP TRIGGER IF EXISTS proposals_body_keep_votes ON proposals_body;
 DROP FUNCTION IF EXISTS proposals_keep_body();
 DROP FUNCTION IF EXISTS proposals_keep_membership();
 DROP FUNCTION IF EXISTS proposals_refuse_figure_change();
