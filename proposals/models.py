@@ -22,6 +22,67 @@ from django.utils import timezone
 from rulebook.diff import TextDiff, compare
 from rulebook.models import Rule, Rulebook, RuleVersion, key_validator
 
+
+class DecisionRecordError(Exception):
+    """Raised when code tries to delete an adopted proposal or what it was decided on: its
+    amendments (and their rebases) and its votes (with their card-vote sections and roll
+    call). They are the record behind the rule versions the adoption produced (issue 11);
+    PostgreSQL refuses the same in SQL (migration 0006)."""
+
+
+class KeepsAdoptedQuerySet(models.QuerySet):
+    """`delete()` refuses rows that belong to an adopted proposal; the rest (a draft's
+    amendments, which drafting replaces) are deleted as usual. The model names the way from a
+    row to its proposal in `PROPOSAL_PATH` ("" for a proposal itself)."""
+
+    def delete(self):
+        refuse_deleting_adopted(self)
+        return super().delete()
+
+    delete.queryset_only = True
+    delete.alters_data = True
+
+
+def refuse_deleting_adopted(queryset: models.QuerySet) -> None:
+    """Raise `DecisionRecordError` if any row of `queryset` belongs to an adopted proposal
+    (one query)."""
+    model = queryset.model
+    path = model.PROPOSAL_PATH
+    prefix = f"{path}__" if path else ""
+    adopted = (
+        queryset.filter(**{f"{prefix}status": "adopted"})
+        .values_list(f"{prefix}reference", flat=True)
+        .distinct()
+        .order_by()
+    )
+    references = sorted(adopted)
+    if references:
+        plural = model._meta.verbose_name_plural
+        raise DecisionRecordError(
+            f"Proposal {', '.join(references)} is adopted: its {plural} are the record behind "
+            "the rule versions it produced and cannot be deleted."
+            if path
+            else f"Proposal {', '.join(references)} is adopted: it is the record behind the "
+            "rule versions it produced and cannot be deleted."
+        )
+
+
+class KeepsAdopted(models.Model):
+    """A row that cannot be deleted once its proposal is adopted (`KeepsAdoptedQuerySet`)."""
+
+    PROPOSAL_PATH = "proposal"
+
+    objects = KeepsAdoptedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        # Read the status from the database: this instance may be older than the adoption.
+        refuse_deleting_adopted(type(self)._default_manager.filter(pk=self.pk))
+        return super().delete(*args, **kwargs)
+
+
 # Card-vote percentages are printed rounded to two places, so a section's for and against
 # may add up to a hair over 100 (e.g. 60.03 + 39.98). Anything beyond this is a typo.
 PERCENT_TOLERANCE = Decimal("0.05")
@@ -126,7 +187,7 @@ def sees_drafts(user) -> bool:
     return any(user.has_perm(permission) for permission in DRAFT_READER_PERMISSIONS)
 
 
-class ProposalQuerySet(models.QuerySet):
+class ProposalQuerySet(KeepsAdoptedQuerySet):
     def public(self):
         """The proposals anyone may read: every one but drafts."""
         return self.exclude(status=Proposal.Status.DRAFT)
@@ -159,8 +220,11 @@ class ProposalQuerySet(models.QuerySet):
         return self.filter(Exists(Amendment.objects.stale().filter(proposal=OuterRef("pk"))))
 
 
-class Proposal(models.Model):
-    """A rule-change proposal with its amendments and a status workflow."""
+class Proposal(KeepsAdopted):
+    """A rule-change proposal with its amendments and a status workflow. Once adopted it is
+    never deleted (`KeepsAdopted`)."""
+
+    PROPOSAL_PATH = ""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -348,7 +412,7 @@ def status_from_votes(status: str, decision: str | None) -> str:
     return decision or _Status.SUBMITTED
 
 
-class AmendmentQuerySet(models.QuerySet):
+class AmendmentQuerySet(KeepsAdoptedQuerySet):
     def visible_to(self, user):
         """The amendments of the proposals `user` may read (`ProposalQuerySet.visible_to`)."""
         return self.filter(proposal__in=Proposal.objects.visible_to(user))
@@ -375,7 +439,7 @@ class AmendmentQuerySet(models.QuerySet):
         return self.with_staleness().filter(is_stale=True)
 
 
-class Amendment(models.Model):
+class Amendment(KeepsAdopted):
     """One change to one rule, drafted against a base version of it."""
 
     class Kind(models.TextChoices):
@@ -526,8 +590,10 @@ class Amendment(models.Model):
         return compare(before, after, **labels)
 
 
-class AmendmentRebase(models.Model):
+class AmendmentRebase(KeepsAdopted):
     """One rebase of an amendment onto a newer version of its rule."""
+
+    PROPOSAL_PATH = "amendment__proposal"
 
     class Outcome(models.TextChoices):
         CLEAN = "clean", "Merged cleanly"
@@ -557,7 +623,7 @@ class AmendmentRebase(models.Model):
         )
 
 
-class VoteQuerySet(models.QuerySet):
+class VoteQuerySet(KeepsAdoptedQuerySet):
     def counted(self):
         """The votes that count: not voided. Every look for a proposal's
         decision, tally or result reads through here; a voided vote stays on the record.
@@ -578,7 +644,7 @@ class VoteQuerySet(models.QuerySet):
         )
 
 
-class Vote(models.Model):
+class Vote(KeepsAdopted):
     """A body's vote on a proposal on a date, with its figures and its result."""
 
     class Stage(models.TextChoices):
@@ -716,8 +782,10 @@ class Vote(models.Model):
         )
 
 
-class CardVoteSection(models.Model):
+class CardVoteSection(KeepsAdopted):
     """One section of a card vote, e.g. CLPs weighing 50% with 60.1% for."""
+
+    PROPOSAL_PATH = "vote__proposal"
 
     vote = models.ForeignKey(Vote, on_delete=models.CASCADE, related_name="sections")
     name = models.CharField(max_length=100, help_text="e.g. 'CLPs', 'Affiliates'.")
@@ -757,8 +825,10 @@ class CardVoteSection(models.Model):
         return max(Decimal(0), Decimal(100) - self.for_percent - self.against_percent)
 
 
-class RollCallEntry(models.Model):
+class RollCallEntry(KeepsAdopted):
     """How one member voted in a roll call."""
+
+    PROPOSAL_PATH = "vote__proposal"
 
     class Choice(models.TextChoices):
         FOR = "for", "For"

@@ -378,7 +378,7 @@ def test_adopting_needs_a_carried_decision_by_a_body_entitled_to_decide(rulebook
     proposal = ProposalFactory(
         rulebook=rulebook, amendments=[amend(rule, "20 per cent")], carried=True
     )
-    proposal.votes.update(stage="recommendation")  # as if the decision was never recorded
+    proposal.votes.all().delete()  # as if the decision was never recorded
     problems = refused(
         lambda: proposal_adopt(proposal=proposal, effective_from=datetime.date(2027, 1, 1))
     )
