@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from rulebook.models import AuditEntry, Parameter, ParameterValue, Rule, Rulebook, RuleVersion
+from rulebook.services import audit_record
 
 
 class ReadOnlyMixin:
@@ -29,8 +30,27 @@ class ReadOnlyMixin:
         return False
 
 
+class AuditedSaveMixin:
+    """An edit here is a write to the rule book's record: audited like every other (and so it
+    moves the book's revision). The admin's change form already runs in one transaction."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            action=f"{obj._meta.model_name}.{'update' if change else 'create'}",
+            subject=str(obj),
+            by=request.user,
+            rulebook=obj if isinstance(obj, Rulebook) else obj.rulebook,
+            record=obj,
+            changes={
+                name: (form.initial.get(name) if change else None, form.cleaned_data.get(name))
+                for name in form.changed_data
+            },
+        )
+
+
 @admin.register(Rulebook)
-class RulebookAdmin(admin.ModelAdmin):
+class RulebookAdmin(AuditedSaveMixin, admin.ModelAdmin):
     list_display = ["title", "slug", "rule_count"]
     ordering = ["title"]  # explicit: Meta.ordering is not applied to the grouped count
     search_fields = ["title", "slug"]
@@ -139,7 +159,7 @@ class RuleVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Parameter)
-class ParameterAdmin(admin.ModelAdmin):
+class ParameterAdmin(AuditedSaveMixin, admin.ModelAdmin):
     list_display = ["key", "label", "unit", "rulebook"]
     list_filter = ["rulebook"]
     list_select_related = ["rulebook"]

@@ -74,6 +74,10 @@ class Rulebook(models.Model):
     title = models.CharField(max_length=200, help_text="Full title, e.g. 'Labour Party Rule Book'.")
     description = models.TextField(blank=True, help_text="Shown under the title on the contents.")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Bumped, in the same transaction, by every write to the record (`services.audit_record`):
+    # it keys the cached pages and API answers and their ETags (web/caching.py), so nothing
+    # cached can outlive the data it shows.
+    revision = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["title"]

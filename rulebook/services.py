@@ -34,7 +34,13 @@ def audit_record(
 ) -> AuditEntry:
     """Write who did what, when: `record` is the object whose trail the entry belongs to (a
     proposal for its amendments and votes too), `changes` what the write changed, by field,
-    as (before, after) — before None for a new record. See `AuditEntry.lines`."""
+    as (before, after) — before None for a new record. See `AuditEntry.lines`.
+
+    Every audited write to a rule book's record comes through here with its `rulebook`, and
+    so moves the book's revision (`rulebook_changed`).
+    """
+    if rulebook is not None:
+        rulebook_changed(rulebook.pk)
     data = dict(data or {})
     if changes:
         data["changes"] = {field: [_json(b), _json(a)] for field, (b, a) in changes.items()}
@@ -47,6 +53,15 @@ def audit_record(
         object_type=ContentType.objects.get_for_model(record) if record is not None else None,
         object_id=record.pk if record is not None else None,
     )
+
+
+def rulebook_changed(rulebook_id: int) -> None:
+    """Move the rule book's revision: the one place it moves. Called by `audit_record` (so by
+    every service that audits) and by the rule-book writes below that adoption composes
+    (`rule_create`, `rule_move`, `version_create`: audited once, by adoption, as a whole).
+    It runs in the caller's transaction: a write that fails and rolls back leaves the
+    revision where it was, and no reader sees new data under an old revision."""
+    Rulebook.objects.filter(pk=rulebook_id).update(revision=F("revision") + 1)
 
 
 def _json(value):
@@ -106,6 +121,7 @@ def rule_create(
         )
         rule.position = position
         rule.save()
+        rulebook_changed(rulebook.pk)
     return rule
 
 
@@ -195,6 +211,7 @@ def version_create(
                 ParameterValue(version=version, parameter=known[key], value=Decimal(str(value)))
                 for key, value in sorted(parameters.items())
             )
+        rulebook_changed(rule.rulebook_id)
     return version
 
 
@@ -271,6 +288,7 @@ def rule_move(*, rule: Rule, parent: Rule | None, after: Rule | None) -> Rule:
         rule.parent = parent
         rule.position = next(r.position for r in ordered if r.pk == rule.pk)
         rule.save(update_fields=["parent", "position"])
+        rulebook_changed(rule.rulebook_id)
     return rule
 
 
