@@ -101,6 +101,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Innermost: it needs the resolved view's rule book, and a kept answer still passes out
+    # through every middleware above (security headers, CSP) on its way back.
+    "web.caching.RevisionCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -177,6 +180,13 @@ try:
     CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://rulebook")}
 except Exception as exc:
     raise ImproperlyConfigured(f"CACHE_URL is not a valid cache URL: {exc}") from None
+
+# Anonymous rule-book reads (web/caching.py): how long proxies and browsers may keep them
+# (and serve them stale while they check again), and how long the shared cache keeps a copy
+# (copies never go stale: a write moves the revision in their key; this only bounds memory).
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
+PAGE_CACHE_STALE_WHILE_REVALIDATE = env_int("PAGE_CACHE_STALE_WHILE_REVALIDATE", 300)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 3600)
 
 # Import files above this size are refused before parsing (a rule book's YAML is well under
 # 1 MB; parsing takes several times the file's size in memory).

@@ -79,7 +79,10 @@ def busy(db, sized_world):
 def test_queries_do_not_grow_with_the_data(busy, path, django_assert_num_queries):
     client = APIClient()
     url = path.format(busy=busy.pk)
-    with django_assert_num_queries(QUERIES[path]):
+    # + 1 under a rule book: its revision, read to key the shared cache (web/caching.py);
+    # this request is cold, so the view then does its whole work.
+    extra = 1 if path.startswith(BOOK) else 0
+    with django_assert_num_queries(QUERIES[path] + extra):
         response = client.get(url)
     assert response.status_code == 200, response.content
 

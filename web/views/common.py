@@ -61,6 +61,7 @@ def expensive_page(view):
         response["Retry-After"] = str(seconds)
         return response
 
+    wrapper.throttle_scope = "expensive"  # so a kept copy counts too (web/caching.py)
     return wrapper
 
 
