@@ -171,3 +171,30 @@ def test_writes_to_one_book_leave_another_alone(party, coop):
     before = revision(coop.book)
     proposal_update(proposal=party.draft, title="Another title")
     assert revision(coop.book) == before
+
+
+def test_adopting_a_carried_proposal_moves_the_revision_and_a_refused_one_does_not(party):
+    from proposals.services.adoption import proposal_adopt
+    from tests.worlds import party_threshold
+
+    carried = party_threshold(party, "2027/2", 25, carried=True, decided_on=D("2026-06-01"))
+    before = revision(party.book)
+    with pytest.raises(ValidationError):
+        proposal_adopt(proposal=party.draft, effective_from=D("2026-06-08"))
+    assert revision(party.book) == before
+    proposal_adopt(proposal=carried, effective_from=D("2026-06-08"))
+    assert revision(party.book) > before
+
+
+def test_editing_a_rule_book_in_the_admin_moves_its_revision(client, party):
+    from tests.factories import staff
+
+    client.force_login(staff("admin", superuser=True))
+    before = revision(party.book)
+    response = client.post(
+        f"/admin/rulebook/rulebook/{party.book.pk}/change/",
+        {"title": "The Party Rule Book", "description": ""},
+    )
+    assert response.status_code == 302
+    assert Rulebook.objects.get(pk=party.book.pk).title == "The Party Rule Book"
+    assert revision(party.book) == before + 1
