@@ -198,3 +198,22 @@ def test_editing_a_rule_book_in_the_admin_moves_its_revision(client, party):
     assert response.status_code == 302
     assert Rulebook.objects.get(pk=party.book.pk).title == "The Party Rule Book"
     assert revision(party.book) == before + 1
+
+
+def test_rebasing_a_stale_amendment_moves_the_revision(party):
+    from proposals.services.rebase import proposal_rebase
+    from tests.worlds import party_threshold
+
+    stale = party_threshold(party, "2027/3", 30)
+    version_create(
+        rule=stale.amendments.get().rule,
+        effective_from=D("2027-02-01"),
+        number="4.II.2.B.i",
+        text="Each nomination must be supported by 12 per cent of the PLP.",
+        provenance="reconstructed",
+        source="test",
+    )
+    assert stale.amendments.with_staleness().get().is_stale
+    # Clean or in conflict, a rebase is recorded (AmendmentRebase, audited): a write.
+    assert moves(party.book, lambda: proposal_rebase(proposal=stale)) >= 1
+    assert stale.amendments.get().rebases.count() == 1
