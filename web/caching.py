@@ -132,11 +132,14 @@ class RevisionCacheMiddleware:
             timezone.localdate().isoformat(),
         )
         etag = f'"{key[5:]}"'
-        if _holds(request, etag) and _within_limits(request, view_func):
+        held = _holds(request, etag)
+        kept = None if held else cache.get(key)
+        if (held or kept is not None) and not _within_limits(request, view_func):
+            held, kept = False, None  # over a limit: the view answers its 429
+        if held:
             setattr(request, _SERVED, True)
             return _not_modified(etag)
-        kept = cache.get(key)
-        if kept is not None and _within_limits(request, view_func):
+        if kept is not None:
             setattr(request, _SERVED, True)
             headers, content = kept
             if _holds(request, headers.get("ETag", etag)):
