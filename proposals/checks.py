@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from proposals.models import Amendment, Proposal, Vote
 from proposals.rules import sentence
+from rulebook.models import Reference
+from rulebook.references import chapter_of, find_mentions
 
 # Rule Book 2014, Chapter 3, Clause III.2.H: once Conference has decided a constitutional
 # amendment, no amendment to that part of the rules appears on the agenda for three years,
@@ -20,7 +22,7 @@ SETTLED = (Proposal.Status.CARRIED, Proposal.Status.ADOPTED)
 
 @dataclass(frozen=True)
 class AdmissibilityWarning:
-    code: str  # "three_year_rule" | "competing_carried" | "stale" | "conflict"
+    code: str  # "three_year_rule" | "competing_carried" | "stale" | "conflict" | "cited"
     message: str
     amendment: Amendment | None = None
 
@@ -35,6 +37,7 @@ def admissibility_warnings(proposal: Proposal) -> list[AdmissibilityWarning]:
             continue
         warnings += _three_year_rule(proposal, amendment, year)
         warnings += _competing(proposal, amendment)
+        warnings += _citations_broken(proposal, amendment, amendments)
         if amendment.conflict:
             warnings.append(
                 AdmissibilityWarning(
@@ -112,3 +115,61 @@ def _competing(proposal, amendment) -> list[AdmissibilityWarning]:
         )
         for other in others
     ]
+
+
+def broken_citations(proposal: Proposal, amendments: list[Amendment]) -> list[AdmissibilityWarning]:
+    """The "cited" warnings alone, for amendments already fetched with their rule and base
+    version (the member's proposal page)."""
+    return [
+        warning
+        for amendment in amendments
+        if amendment.rule_id is not None
+        for warning in _citations_broken(proposal, amendment, amendments)
+    ]
+
+
+def _citations_broken(proposal, amendment, amendments) -> list[AdmissibilityWarning]:
+    """Rules whose text cites the amended rule by the number it bears now, and would still
+    cite that number after the proposal renumbers, moves or repeals it: each would then point
+    at a wrong number or a repealed rule. A citing rule the same proposal repeals, or rewrites
+    without that reference, is not warned about. One query, for such amendments only."""
+    base = amendment.base_version
+    if base is None or not proposal.allows(Proposal.Action.REBASE):
+        return []  # nothing cited yet (an insertion), or adopted, lost or ended
+    repeals = amendment.kind == Amendment.Kind.REPEAL
+    new_number = (amendment.number or base.number).strip()
+    renumbers = new_number.lower() != base.number.strip().lower()
+    if not (repeals or renumbers):
+        return []
+    rewritten = {a.rule_id: a for a in amendments if a.rule_id and a.pk != amendment.pk}
+    warnings = []
+    for ref in Reference.objects.citing(amendment.rule, on=timezone.localdate()):
+        if ref.number.lower() != base.number.strip().lower():
+            continue  # cites it by another number (an older numbering): not this one's doing
+        citing = ref.version
+        change = rewritten.get(citing.rule_id)
+        if change is not None:
+            if change.kind == Amendment.Kind.REPEAL:
+                continue
+            if change.kind == Amendment.Kind.AMEND and not any(
+                m.number.lower() == ref.number.lower()
+                for m in find_mentions(
+                    change.text, chapter=chapter_of(change.number or citing.number)
+                )
+            ):
+                continue
+        outcome = (
+            "a repealed rule"
+            if repeals
+            else f"the wrong number: this proposal renumbers it {new_number}"
+        )
+        warnings.append(
+            AdmissibilityWarning(
+                "cited",
+                f"{citing.number} {citing.heading} cites {base.number} {base.heading} as "
+                f"“{ref.written}”; after adoption that reference would point at {outcome}. "
+                "Amend the citing rule in the same proposal, or accept the broken reference.",
+                amendment,
+            )
+        )
+    return warnings

@@ -369,6 +369,55 @@ class ParameterValue(models.Model):
         raise ImmutableVersionError("Parameter values belong to an immutable rule version.")
 
 
+class ReferenceQuerySet(models.QuerySet):
+    def citing(self, rule: Rule, *, on):
+        """References to `rule` written in the versions of other rules in force on `on`
+        (repeals excluded), with the citing version and its rule, in document order."""
+        return (
+            self.filter(
+                target=rule,
+                version__in=RuleVersion.objects.in_force(on=on).filter(repealed=False),
+            )
+            .exclude(version__rule=rule)
+            .select_related("version__rule")
+            .order_by("version__rule__position", "start")
+        )
+
+
+class Reference(models.Model):
+    """A reference in a version's text to another rule, recognised in the forms of
+    `rulebook.references` and resolved at the version's `effective_from` to the one rule then
+    bearing the number. Derived from the versions (`rulebook.services.references_refresh`
+    keeps it in step, in the same transaction as every version insert); never edited by hand.
+    Unrecognised or ambiguous references have no row: they stay text."""
+
+    version = models.ForeignKey(RuleVersion, on_delete=models.CASCADE, related_name="references")
+    target = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="cited_by")
+    start = models.PositiveIntegerField(help_text="Where the reference starts in the text.")
+    end = models.PositiveIntegerField(help_text="Where it ends (exclusive).")
+    number = models.CharField(max_length=60, help_text="The rule number it cites.")
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["version", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "start"], name="reference_once_per_place"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="reference_span"
+            ),
+        ]
+        indexes = [models.Index(fields=["target", "version"], name="rulebook_reference_target")]
+
+    def __str__(self):
+        return f"{self.version} cites {self.number}"
+
+    @property
+    def written(self) -> str:
+        """The reference as the citing text writes it."""
+        return self.version.text[self.start : self.end]
+
+
 class AuditEntryQuerySet(models.QuerySet):
     def of(self, record: models.Model):
         """The trail of `record` (a proposal, a body, a rule book), oldest first."""

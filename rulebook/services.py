@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max, OuterRef, Subquery
 
+from rulebook import references
 from rulebook.models import (
     AuditEntry,
     Parameter,
     ParameterValue,
+    Reference,
     Rule,
     Rulebook,
     RuleVersion,
@@ -211,8 +213,55 @@ def version_create(
                 ParameterValue(version=version, parameter=known[key], value=Decimal(str(value)))
                 for key, value in sorted(parameters.items())
             )
+        references_refresh(rulebook_id=rule.rulebook_id, since=effective_from)
         rulebook_changed(rule.rulebook_id)
     return version
+
+
+def references_refresh(*, rulebook_id: int, since: datetime.date | None = None) -> int:
+    """Recognise and resolve the cross-references (`rulebook.references`) in the texts of
+    the rule book's versions taking effect on or after `since` (every version without it),
+    replacing what was stored for them. A version's references resolve at its own
+    `effective_from`, and only a version taking effect on or after a new version's date can
+    see that version's number, so `since` = the new version's date is enough.
+
+    Three queries and a bulk insert; called in the transaction of every version insert
+    (`version_create`, the importer) and by migration 0007. Returns how many were stored.
+    """
+    versions = RuleVersion.objects.filter(rule__rulebook_id=rulebook_id).with_until()
+    numbers = references.numbering(
+        references.Numbered(rule_id, number, effective_from, until, repealed)
+        for rule_id, number, effective_from, until, repealed in versions.values_list(
+            "rule_id", "number", "effective_from", "until", "repealed"
+        )
+        if number
+    )
+    citing = versions.filter(repealed=False)
+    if since is not None:
+        citing = citing.filter(effective_from__gte=since)
+    stale = Reference.objects.filter(version__rule__rulebook_id=rulebook_id)
+    if since is not None:
+        stale = stale.filter(version__effective_from__gte=since)
+    stale.delete()
+    rows = []
+    for pk, rule_id, number, text, effective_from in citing.values_list(
+        "pk", "rule_id", "number", "text", "effective_from"
+    ):
+        chapter = references.chapter_of(number)
+        for mention in references.find_mentions(text, chapter=chapter):
+            target = references.resolve(mention.number, on=effective_from, numbers=numbers)
+            if target is not None and target != rule_id:
+                rows.append(
+                    Reference(
+                        version_id=pk,
+                        target_id=target,
+                        start=mention.start,
+                        end=mention.end,
+                        number=mention.number,
+                    )
+                )
+    Reference.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
 
 
 def _current_placement(rule: Rule, last: RuleVersion | None) -> str:

@@ -13,8 +13,9 @@ PAGES = {
     # versions, their parameters; pending. One query more than when the whole book was read in
     # full, so that a page costs the same on a book of 100,000 rules (tests/test_large_books.py)
     "/coop/": 6,
-    "/coop/rules/nominations/": 11,  # rule, versions, parameters, amendments twice, proposals,
-    # votes, bodies, card-vote sections, roll calls, roll-call members
+    "/coop/rules/nominations/": 13,  # rule, versions, parameters, amendments twice, proposals,
+    # votes, bodies, card-vote sections, roll calls, roll-call members, the references in the
+    # text, the rules citing it
     "/coop/rules/nominations/v/2/": 10,  # ETag, rule, versions, parameters (2), amendment,
     # proposal, votes, bodies, sections
     "/coop/rules/nominations/compare/?from=1&to=3": 3,  # ETag, rule, the two versions

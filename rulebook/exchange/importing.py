@@ -10,7 +10,7 @@ from rulebook.exchange.checks import Plan, PlannedRule, check_document
 from rulebook.exchange.sections import ImportContext, registered_sections
 from rulebook.exchange.values import InvalidRulebookFile
 from rulebook.models import Parameter, ParameterValue, Rule, Rulebook, RuleVersion
-from rulebook.services import audit_record
+from rulebook.services import audit_record, references_refresh
 
 
 def rulebook_import(*, data: dict, by=None) -> Rulebook:
@@ -20,7 +20,8 @@ def rulebook_import(*, data: dict, by=None) -> Rulebook:
     problem is found; then in one transaction create the rule book, its parameters, its rules
     (depth by depth, so parents exist first), their versions (first versions of every rule,
     then second versions …, which keeps the database's version-order trigger satisfied), the
-    parameter values and each registered section; record an audit entry.
+    cross-references in their texts, the parameter values and each registered section; record
+    an audit entry.
     """
     plan, errors, context = check_document(data)
     slug = plan.rulebook.get("slug")
@@ -50,6 +51,7 @@ def _write(plan: Plan, context: ImportContext, by) -> Rulebook:
     }
     context.rules = _create_rules(rulebook, plan.rules)
     context.versions = _create_versions(plan.rules, context.rules, by)
+    references_refresh(rulebook_id=rulebook.pk)
     ParameterValue.objects.bulk_create(
         ParameterValue(
             version=context.versions[rule.key, seq], parameter=context.parameters[key], value=value

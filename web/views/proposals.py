@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, prefetch_related_objects
 from django.shortcuts import render
 
 from proposals.caching import per_reader
+from proposals.checks import broken_citations
 from proposals.filters import ProposalFilter
 from proposals.models import Amendment, Membership, Proposal, Vote
 from rulebook.diff import DiffInputTooLarge
@@ -79,6 +80,7 @@ def proposal_detail(request, rulebook, pk):
             "proposal": proposal,
             "amendments": [_amendment_row(a) for a in amendments],
             "votes": _with_members(votes),
+            "broken_citations": broken_citations(proposal, amendments),
         },
     )
 

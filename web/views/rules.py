@@ -16,6 +16,7 @@ from rulebook.models import RuleVersion
 from rulebook.selectors import rule_blame, still_pending
 from web.forms import BadQuery, CompareForm, OnDateForm, today
 from web.history import attach_proposals, rule_history
+from web.references import cited_by, linked_text
 from web.views.common import NotFound, expensive_page, member_page, rule_or_404
 
 # Versions never change, so a page about fixed versions is cacheable for a day; bump this
@@ -60,7 +61,10 @@ def rule_detail(request, rulebook, key):
         "compare_from": versions[-2].seq if len(versions) > 1 else None,
         "compare_to": versions[-1].seq if versions else None,
         "alternatives": _alternatives(history.amendments),
+        "cited_by": cited_by(rule, on=on),
     }
+    if in_force and not in_force.repealed:
+        context["in_force_text"] = linked_text(in_force, on=on, today=now)
     return render(request, "web/rule.html", context)
 
 
