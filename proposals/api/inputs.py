@@ -243,7 +243,10 @@ class VoidInput(StrictInput):
 class ResolutionInput(StrictInput):
     """The text that settles one amendment's rebase conflict (`proposals.services.Resolution`)."""
 
-    amendment = serializers.IntegerField(min_value=1, help_text="The conflicted amendment's id.")
+    # Ids are BigAutoField: a larger number is no id, and would overflow the database.
+    amendment = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="The conflicted amendment's id."
+    )
     text = StrictCharField(
         multiline=True,
         trim_whitespace=False,

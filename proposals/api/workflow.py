@@ -13,7 +13,12 @@ from __future__ import annotations
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from drf_spectacular.extensions import OpenApiSerializerExtension
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,7 +35,7 @@ from proposals.api.serializers import (
     VoteSerializer,
 )
 from proposals.models import Proposal, Vote
-from rulebook.api.errors import error_responses
+from rulebook.api.errors import ErrorSerializer, error_responses
 from rulebook.api.parsers import JSONParser
 from rulebook.models import parameter_values_prefetch
 
@@ -156,7 +161,11 @@ class RebaseView(ProposalAction):
         responses={
             200: RebaseSerializer,
             409: OpenApiResponse(
-                RebaseConflictsSerializer,
+                PolymorphicProxySerializer(
+                    component_name="RebaseConflictOrRefusal",
+                    serializers=[RebaseConflictsSerializer, ErrorSerializer],
+                    resource_type_field_name=None,
+                ),
                 description="Some amendment is in conflict (clean merges and resolutions in "
                 "the same request are kept); or the proposal's status forbids rebasing "
                 '(`{"status": [...]}`).',
