@@ -13,6 +13,7 @@ import re
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html
 
 from proposals.models import Amendment, Body, Membership, Proposal, Vote
 from proposals.rules import RollCall
@@ -107,27 +108,51 @@ class ParametersField(forms.JSONField):
         return not self.disabled and super().has_changed(initial, data)
 
 
+# The name of the "Start from the current text" button: the text field's name + this.
+START = "_start"
+
+
+class DraftTextarea(forms.Textarea):
+    """The proposed text, with a button that fills it in from the version it is drafted
+    against. A plain submit button, so it works without JavaScript: the form comes back
+    filled in, nothing saved (`AmendmentForm.starting`). Its name carries the form's prefix,
+    which the admin's "Add another" script renumbers as it does every name."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        textarea = super().render(name, value, attrs, renderer)
+        if (attrs or {}).get("disabled") or self.attrs.get("disabled"):
+            return textarea
+        button = format_html(
+            '<div><button type="submit" name="{}" value="1" class="button rb-start" '
+            "formnovalidate>Start from the current text</button></div>",
+            name + START,
+        )
+        return format_html("{}{}", textarea, button)
+
+
 class AmendmentForm(forms.ModelForm):
     """One amendment of a draft.
 
     A new amendment of a rule is drafted against the rule's latest version (the services set
-    it as the base). Choose the rule and leave the text empty: saving fills in the number,
-    heading, text and parameters of that version, to edit before saving again — this works
-    without JavaScript.
+    it as the base). Choose the rule and press "Start from the current text" (or save with
+    the text empty): the form comes back with the number, heading, text and parameters of
+    that version, to edit before saving — this works without JavaScript.
     """
+
+    starting = False  # the drafter asked to start from the current text: show, do not save
 
     class Meta:
         model = Amendment
         fields = [*AMENDMENT_FIELDS, *PLACEMENT_FIELDS]
         field_classes = {"parameters": ParametersField}
         widgets = {
-            "text": forms.Textarea(attrs={"rows": 6, "cols": 80}),
+            "text": DraftTextarea(attrs={"rows": 6, "cols": 80}),
             "parameters": forms.Textarea(attrs={"rows": 2, "cols": 60}),
         }
         help_texts = {
             "kind": "Amend text, insert a new rule, repeal a rule, or renumber or move it.",
-            "text": "Proposed full text of the rule. Leave empty and save to start from the "
-            "rule's current text.",
+            "text": "Proposed full text of the rule. “Start from the current text” fills it "
+            "in from the version it is drafted against (so does saving it empty).",
             "number": "Proposed citation label; empty keeps the current number.",
             "rule": "Type a key, number or heading to search. Not used for an insert.",
         }
@@ -151,17 +176,37 @@ class AmendmentForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         rule, kind = cleaned.get("rule"), cleaned.get("kind")
+        pressed = self.add_prefix("text") + START in self.data
         starts_empty = not (cleaned.get("text") or "").strip()
-        if self.instance.pk is None and kind == Amendment.Kind.AMEND and rule and starts_empty:
-            base = latest_version(rule)
-            if base is not None and not base.repealed:
-                self._prefill(base)
-                self.add_error(
-                    "text",
-                    f"Filled in from {rule.key} v{base.seq} (in force from "
-                    f"{base.effective_from.isoformat()}): edit the proposed text, then save.",
-                )
+        new = self.instance.pk is None
+        if pressed or (new and kind == Amendment.Kind.AMEND and rule and starts_empty):
+            self._start_from_current(rule if new else self.instance.rule, kind)
         return cleaned
+
+    def _start_from_current(self, rule, kind) -> None:
+        """Fill the form in from the version the amendment is drafted against, to be shown
+        again (`is_valid` is False while `starting`), with a note, not an error."""
+        if self.instance.pk is None and kind != Amendment.Kind.AMEND:
+            self.add_error("kind", "Only an amendment of an existing rule starts from its text.")
+            return
+        if rule is None:
+            self.add_error("rule", "Choose the rule first, then start from its current text.")
+            return
+        base = latest_version(rule) if self.instance.pk is None else self.instance.base_version
+        if base is None or base.repealed:
+            self.add_error("rule", f"Rule {rule.key} has no text in force to start from.")
+            return
+        self._prefill(base)
+        self.starting = True
+        note = (
+            f"Filled in from {rule.key} v{base.seq} (in force from "
+            f"{base.effective_from.isoformat()}): edit the proposed text, then save."
+        )
+        # The bound field copied the help text when the form was cleaned: set both.
+        self.fields["text"].help_text = self["text"].help_text = note
+
+    def is_valid(self):
+        return super().is_valid() and not self.starting
 
     def _prefill(self, base) -> None:
         data = self.data.copy()
@@ -214,8 +259,8 @@ class AmendmentFormSet(BaseInlineFormSet):
         if not self.instance.rulebook_id:
             return  # the proposal form says what is wrong with the rule book
         kept = [f for f in self.forms if not (self.can_delete and self._should_delete_form(f))]
-        if any(form.errors for form in kept):
-            return  # the services' checks need every kept row parsed
+        if any(form.errors or form.starting for form in kept):
+            return  # the services' checks need every kept row parsed and meant to be saved
         rows = [(f, _row(f)) for f in kept if f.instance.pk or f.has_changed()]
         problems = _amendment_problems(self.instance, [row for _, row in rows])
         for path, messages in problems.items():

@@ -90,7 +90,7 @@ def test_the_change_page_shows_the_diff_and_a_stale_badge(drafter_client, club):
     response = drafter_client.get(change_url(proposal))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "supported by <del>15</del><ins>10</ins> per cent" in html
+    assert "supported by <del>15</del> <ins>10</ins> per cent" in html
     assert "<ins> &lt;b&gt;bold&lt;/b&gt;</ins>" in html and "<b>bold</b>" not in html
     assert "stale: drafted against v2, rule now at v3" in html
     warnings = [str(m) for m in get_messages(response.wsgi_request)]

@@ -253,7 +253,7 @@ def test_a_conflicting_rebase_shows_the_conflict_and_a_resolve_form(client, club
     response = client.post(action_url("rebase", proposal), {"_rebase": "1"}, follow=True)
     html = response.content.decode()
     assert "The change to c4-nominations conflicts with the rule&#x27;s latest" in html
-    assert "&lt;&lt;&lt;&lt;&lt;&lt;&lt;" in html  # the markers, escaped
+    assert "Adopted meanwhile: v2 → v3" in html and "This amendment: v2 → proposed" in html
     amendment = proposal.amendments.get()
     assert amendment.conflict and amendment.base_version.seq == 2
     assert f'name="resolve-{amendment.pk}-text"' in html

@@ -161,8 +161,10 @@ def test_a_rule_change_from_draft_to_adoption_with_a_stale_rival(party):
     assert v5["parameters"] == {"mp_threshold": 12}, "B left the parameter as it was"
 
     # C overlaps A: its rebase is a conflict, shown and never resolved silently.
-    [conflicted] = call(drafter, "post", urls["2026/C"] + "rebase/")["amendments"]
+    answer = call(drafter, "post", urls["2026/C"] + "rebase/", status=409)
+    [conflicted] = answer["amendments"]
     assert conflicted["conflict"] is True and conflicted["base_version"] == 3
+    assert [c["amendment"] for c in answer["conflicts"]] == [conflicted["id"]]
     assert "<<<<<<<" in conflicted["conflict_text"]
     refused = call(
         secretary, "post", urls["2026/C"] + "adopt/", {"effective_from": "2026-10-01"}, status=409

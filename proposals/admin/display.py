@@ -6,12 +6,28 @@ Diffs come from `rulebook.diff.compare`, which escapes both texts before adding 
 
 from __future__ import annotations
 
+import re
+
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from proposals.models import Amendment, Vote
+from rulebook.diff import TextDiff
 
 Kind = Amendment.Kind
+
+# A replacement is a <del> directly followed by its <ins>; where neither brings its own
+# space, "15" → "10" would read "1510". A space between them keeps the words apart.
+_JOINED = re.compile(r"(?<=\S)</del><ins>(?=\S)")
+
+
+def diff_html(diff: TextDiff) -> str:
+    """A diff as inline HTML, a space kept between each deletion and its insertion.
+
+    `rulebook.diff` escaped both texts before adding <ins> and <del>, and only a space is
+    added here: that is why the result is marked safe.
+    """
+    return mark_safe(f'<div class="rb-diff">{_JOINED.sub("</del> <ins>", diff.html)}</div>')
 
 
 def badge(label: str, kind: str) -> str:
@@ -31,8 +47,7 @@ def amendment_diff(amendment: Amendment) -> str:
         parts.append(format_html("<p>Number: {} → {}</p>", base.number, amendment.number))
     if base is not None and amendment.kind == Kind.AMEND and base.heading != amendment.heading:
         parts.append(format_html("<p>Heading: {} → {}</p>", base.heading, amendment.heading))
-    # compare() escaped both texts: its HTML is safe, and so is everything format_html built.
-    parts.append(mark_safe(f'<div class="rb-diff">{diff.html}</div>'))
+    parts.append(diff_html(diff))
     return mark_safe("".join(parts))
 
 

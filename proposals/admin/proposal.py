@@ -19,6 +19,7 @@ from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from proposals.admin import display
+from proposals.admin.drafting import DraftingViews
 from proposals.admin.workflow import WorkflowViews
 from proposals.checks import admissibility_warnings
 from proposals.forms import (
@@ -160,7 +161,7 @@ class HistoryInline(ReadOnlyMixin, GenericTabularInline):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(WorkflowViews, admin.ModelAdmin):
+class ProposalAdmin(WorkflowViews, DraftingViews, admin.ModelAdmin):
     form = ProposalForm
     list_display = ["reference", "title", "proposer", "conference_year", "status", "stale"]
     list_filter = ["status", "conference_year", "rulebook", StaleFilter]

@@ -15,8 +15,9 @@ from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 
-from proposals.admin import display
+from proposals.admin import display, rebase
 from proposals.forms import (
     FORM_NAMES,
     SECTIONS_INITIAL,
@@ -229,7 +230,8 @@ class WorkflowViews:
                 )
             except StaleAmendments as stale:
                 versions = None
-                messages.error(request, _stale_message(stale))
+                rebase_url = self._url(Action.REBASE, proposal)
+                messages.error(request, _stale_message(stale, rebase_url))
             if versions:
                 created = ", ".join(f"{v.rule.key} v{v.seq}" for v in versions)
                 start = long_date(versions[0].effective_from)
@@ -324,26 +326,7 @@ class WorkflowViews:
         return HttpResponseRedirect(reverse("admin:proposals_proposal_change", args=[proposal.pk]))
 
     def _render(self, request, proposal, title, *, amendments=False, resolving=None, **context):
-        rows = []
-        if amendments:
-            queryset = (
-                proposal.amendments.with_staleness()
-                .select_related("rule", "base_version", "produced_version", "conflict_version")
-                .order_by("order")
-            )
-            for amendment in queryset:
-                form = None
-                if amendment.conflict:
-                    form = _resolve_form(amendment, resolving)
-                rows.append(
-                    {
-                        "amendment": amendment,
-                        "state": display.amendment_state(amendment),
-                        "diff": display.amendment_diff(amendment),
-                        "conflict": display.conflict_details(amendment),
-                        "resolve_form": form,
-                    }
-                )
+        rows = self._amendment_rows(proposal, resolving) if amendments else []
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -353,25 +336,56 @@ class WorkflowViews:
             "original": proposal,
             "change_url": reverse("admin:proposals_proposal_change", args=[proposal.pk]),
             "amendment_rows": rows,
+            "refusal": self._refusal(request, proposal, title),
             **context,
         }
         template = "rebase" if title == "Rebase" else "workflow"
         return TemplateResponse(request, f"admin/proposals/proposal/{template}.html", context)
 
+    @staticmethod
+    def _amendment_rows(proposal, resolving) -> list[dict]:
+        amendments = list(
+            proposal.amendments.with_staleness()
+            .select_related("rule", "base_version", "produced_version", "conflict_version")
+            .order_by("order")
+        )
+        current = rebase.current_versions(amendments)
+        return [
+            {
+                "amendment": amendment,
+                "state": display.amendment_state(amendment),
+                "diff": display.amendment_diff(amendment),
+                "against_current": rebase.against_current(
+                    amendment, current.get(amendment.rule_id)
+                ),
+                "conflict": rebase.conflict_panel(amendment, resolving),
+            }
+            for amendment in amendments
+        ]
 
-def _resolve_form(amendment, submitted: ResolveForm | None) -> ResolveForm:
-    """The form just submitted for this amendment (with its errors), or a fresh one."""
-    if submitted is not None and submitted.prefix == f"resolve-{amendment.pk}":
-        return submitted
-    return ResolveForm(
-        prefix=f"resolve-{amendment.pk}",
-        initial={"amendment": amendment.pk, "text": amendment.text},
-    )
+    def _refusal(self, request, proposal, title) -> str:
+        """Why the step's button is not offered (the workflow's own words), or ""."""
+        action = next((a for a, _ in ACTIONS if a.label == title), None)
+        if action is None:
+            return "" if title != "Void a vote" or self._voidable(proposal) else _NO_VOID
+        with_note = action == Action.ADOPT and request.user.is_superuser
+        if proposal.allows(action) or (with_note and proposal.allows(action, with_note=True)):
+            return ""
+        try:
+            proposal.require(action, with_note=with_note)
+        except ValidationError as refused:
+            return " ".join(refused.messages)
+        return ""
 
 
-def _stale_message(stale: StaleAmendments) -> str:
+_NO_VOID = "No vote of this proposal counts, or it is adopted: there is nothing to void."
+
+
+def _stale_message(stale: StaleAmendments, rebase_url: str) -> str:
     described = ", ".join(a.stale_reason() for a in stale.amendments)
-    return (
-        f"Not adopted; nothing was applied. These amendments are stale: {described}. "
-        "Rebase them, check the result, then adopt."
+    return format_html(
+        "Not adopted; nothing was applied. These amendments are stale: {}. "
+        '<a href="{}">Rebase them</a>, check the result, then adopt.',
+        described,
+        rebase_url,
     )

@@ -19,6 +19,7 @@ from rest_framework import serializers
 
 from proposals.models import Amendment, Body, RollCallEntry, Vote
 from proposals.rules import RollCall
+from proposals.services.rebase import Resolution
 from proposals.services.tally import Section
 from rulebook.api.serializers import enum_field
 from rulebook.validators import TEXT_MAX_CHARS, TextValidator
@@ -237,3 +238,48 @@ class VoidInput(StrictInput):
         max_length=2000,
         help_text="Why the vote is voided, e.g. 'Recorded on the wrong proposal'.",
     )
+
+
+class ResolutionInput(StrictInput):
+    """The text that settles one amendment's rebase conflict (`proposals.services.Resolution`)."""
+
+    # Ids are BigAutoField: a larger number is no id, and would overflow the database.
+    amendment = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="The conflicted amendment's id."
+    )
+    text = StrictCharField(
+        multiline=True,
+        trim_whitespace=False,
+        max_length=TEXT_MAX_CHARS,
+        help_text="The full text the amendment proposes now, keeping the change adopted "
+        f"meanwhile; no conflict markers; at most {TEXT_MAX_CHARS:,} characters.",
+    )
+
+
+class RebaseInput(StrictInput):
+    """A rebase, optionally settling conflicts recorded by an earlier one."""
+
+    resolutions = capped(
+        ResolutionInput(),
+        MAX_AMENDMENTS,
+        required=False,
+        help_text="One entry per conflicted amendment to settle; at most one per amendment.",
+    )
+
+    def validate_resolutions(self, items: list[dict]) -> list[Resolution]:
+        """Each amendment, by id, among the proposal's (`context["proposal"]`); whether it is
+        conflicted, or named twice, is the service's check (`resolution_problems`)."""
+        proposal = self.context["proposal"]
+        ids = {item["amendment"] for item in items}
+        found = proposal.amendments.in_bulk(ids)
+        errors = {}
+        for index, item in enumerate(items):
+            if item["amendment"] not in found:
+                errors[index] = {
+                    "amendment": [
+                        f"Proposal {proposal.reference} has no amendment {item['amendment']}."
+                    ]
+                }
+        if errors:
+            raise serializers.ValidationError(errors)
+        return [Resolution(amendment=found[i["amendment"]], text=i["text"]) for i in items]

@@ -221,6 +221,38 @@ class RebaseSerializer(serializers.Serializer):
     amendments = RebaseResultSerializer(many=True)
 
 
+class MergeHunkSerializer(serializers.Serializer):
+    base = serializers.CharField(allow_blank=True, help_text="The stretch of the base text.")
+    current = serializers.CharField(allow_blank=True, help_text="It, as adopted meanwhile.")
+    proposed = serializers.CharField(allow_blank=True, help_text="It, as the amendment has it.")
+
+
+class RebaseConflictSerializer(serializers.Serializer):
+    """One recorded conflict (`proposals.services.ConflictView`): the base and both edits."""
+
+    amendment = serializers.IntegerField(help_text="The amendment's id, to resolve it.")
+    rule = serializers.CharField(help_text="The rule's key.")
+    base_version = serializers.IntegerField(help_text="The version it was drafted against.")
+    current_version = serializers.IntegerField(help_text="The version adopted meanwhile.")
+    base_text = serializers.CharField(allow_blank=True)
+    current_text = serializers.CharField(allow_blank=True, help_text="Empty if repealed.")
+    amendment_text = serializers.CharField(allow_blank=True)
+    current_repealed = serializers.BooleanField()
+    suggestion = serializers.CharField(
+        allow_blank=True,
+        help_text="A clean merge of both edits where the texts do not collide; else empty.",
+    )
+    hunks = MergeHunkSerializer(many=True, help_text="Where the two edits collide.")
+    field_problems = serializers.ListField(
+        child=serializers.CharField(), help_text="Number or heading changed on both sides."
+    )
+
+
+class RebaseConflictsSerializer(RebaseSerializer):
+    detail = serializers.CharField()
+    conflicts = RebaseConflictSerializer(many=True)
+
+
 class AdoptedSerializer(serializers.Serializer):
     proposal = ProposalSerializer()
     versions = VersionSummarySerializer(many=True, help_text="The new versions, in order.")

@@ -13,23 +13,29 @@ from __future__ import annotations
 from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from drf_spectacular.extensions import OpenApiSerializerExtension
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from proposals import services
 from proposals.api.common import InProposal, request_data, service_errors
-from proposals.api.inputs import AdoptInput, NoInput, VoidInput
+from proposals.api.inputs import AdoptInput, NoInput, RebaseInput, VoidInput
 from proposals.api.permissions import RequiresPermission
 from proposals.api.serializers import (
     AdoptedSerializer,
     ProposalDetailSerializer,
+    RebaseConflictsSerializer,
     RebaseSerializer,
     VoteSerializer,
 )
 from proposals.models import Proposal, Vote
-from rulebook.api.errors import error_responses
+from rulebook.api.errors import ErrorSerializer, error_responses
 from rulebook.api.parsers import JSONParser
 from rulebook.models import parameter_values_prefetch
 
@@ -125,19 +131,70 @@ class RemitView(StepView):
     step = staticmethod(services.proposal_remit)
 
 
+_RESOLVE_EXAMPLE = OpenApiExample(
+    "Resolve a conflict",
+    value={
+        "resolutions": [
+            {
+                "amendment": 12,
+                "text": "Each nomination must be supported by 12 per cent of the PLP and MEPs.",
+            }
+        ]
+    },
+    request_only=True,
+)
+
+
 class RebaseView(ProposalAction):
-    @_action_schema(
-        "Rebase stale amendments",
-        "Three-way merge of each stale amendment onto its rule's latest version. A conflict "
-        "is reported (`conflict`, `conflict_text`), never resolved silently. Needs "
-        "proposals.change_proposal (Drafter), as in the admin.",
-        responses={200: RebaseSerializer, **error_responses(400, 401, 403, 404, 409)},
+    @extend_schema(
+        summary="Rebase stale amendments, settling conflicts",
+        description="Three-way merge of each stale amendment onto its rule's latest version. "
+        "A clean merge moves the amendment on; a conflict is recorded and never resolved "
+        "silently: the answer is then 409, with `conflicts` giving each one's base text, the "
+        "text adopted meanwhile and the amendment's text (and where they collide). Send the "
+        "settled wording back as `resolutions` (one per conflicted amendment of this "
+        "proposal; no conflict markers): they are checked together and applied before the "
+        "rest is rebased, or refused whole (400, keyed `resolutions[i].amendment` or "
+        "`resolutions[i].text`). Needs proposals.change_proposal (Drafter), as in the admin.",
+        request=RebaseInput,
+        examples=[_RESOLVE_EXAMPLE],
+        responses={
+            200: RebaseSerializer,
+            409: OpenApiResponse(
+                PolymorphicProxySerializer(
+                    component_name="RebaseConflictOrRefusal",
+                    serializers=[RebaseConflictsSerializer, ErrorSerializer],
+                    resource_type_field_name=None,
+                ),
+                description="Some amendment is in conflict (clean merges and resolutions in "
+                "the same request are kept); or the proposal's status forbids rebasing "
+                '(`{"status": [...]}`).',
+            ),
+            **error_responses(400, 401, 403, 404),
+        },
     )
     def post(self, request, slug, pk):
-        self.read_nothing()
+        proposal = self.proposal
+        serializer = RebaseInput(data=request_data(request), context={"proposal": proposal})
+        serializer.is_valid(raise_exception=True)
+        resolutions = serializer.validated_data.get("resolutions", [])
         with service_errors():
-            results = services.proposal_rebase(proposal=self.proposal, by=request.user)
-        return Response(RebaseSerializer({"amendments": [r.as_dict() for r in results]}).data)
+            results = services.proposal_rebase(
+                proposal=proposal, by=request.user, resolutions=resolutions
+            )
+        answer = {"amendments": [r.as_dict() for r in results]}
+        conflicted = [r.id for r in results if r.conflict]
+        if not conflicted:
+            return Response(RebaseSerializer(answer).data)
+        amendments = proposal.amendments.filter(pk__in=conflicted).select_related(
+            "rule", "base_version", "conflict_version"
+        )
+        answer["conflicts"] = [services.amendment_conflict(a).as_dict() for a in amendments]
+        answer["detail"] = (
+            f"{len(conflicted)} amendment(s) conflict with changes adopted meanwhile: send "
+            "the settled text of each as `resolutions`."
+        )
+        return Response(RebaseConflictsSerializer(answer).data, status=409)
 
 
 class AdoptView(ProposalAction):

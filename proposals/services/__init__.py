@@ -14,7 +14,10 @@ from proposals.services.drafting import (
     proposal_update,
 )
 from proposals.services.rebase import (
+    ConflictView,
     RebaseResult,
+    Resolution,
+    amendment_conflict,
     amendment_rebase,
     amendment_resolve_conflict,
     proposal_rebase,
@@ -28,9 +31,12 @@ from proposals.services.workflow import (
 )
 
 __all__ = [
+    "ConflictView",
     "RebaseResult",
+    "Resolution",
     "StaleAmendments",
     "amendment_add",
+    "amendment_conflict",
     "amendment_rebase",
     "amendment_remove",
     "amendment_resolve_conflict",

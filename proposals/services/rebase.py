@@ -12,7 +12,8 @@ changed on both sides differently is a conflict too.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +24,7 @@ from proposals.services.common import (
     latest_version,
     lock_proposal,
 )
+from rulebook.diff import TextDiff, compare
 from rulebook.models import Rule, RuleVersion
 
 Kind = Amendment.Kind
@@ -141,16 +143,156 @@ def amendment_resolve_conflict(
     return _result(amendment, Outcome.RESOLVED)
 
 
-def proposal_rebase(*, proposal: Proposal, by=None) -> list[RebaseResult]:
+@dataclass(frozen=True)
+class Resolution:
+    """The text a person gives to settle one amendment's rebase conflict."""
+
+    amendment: Amendment
+    text: str
+
+
+def proposal_rebase(
+    *, proposal: Proposal, by=None, resolutions: Sequence[Resolution] = ()
+) -> list[RebaseResult]:
     """Rebase every stale amendment of a proposal; one result per amendment, in order.
 
-    Steps: lock the proposal; refuse unless draft, submitted or carried; `amendment_rebase`
-    each amendment (no-ops for those already up to date); audit through each rebase.
+    Steps: lock the proposal; refuse unless draft, submitted or carried; check every
+    resolution first (`resolution_problems`: refused whole, keyed `resolutions[i].…`, with
+    nothing written) and settle each with `amendment_resolve_conflict`; then
+    `amendment_rebase` each amendment (no-ops for those already up to date); audit through
+    each rebase.
     """
     with transaction.atomic():
         lock_proposal(proposal)
         proposal.require(Proposal.Action.REBASE)
-        return [amendment_rebase(amendment=a, by=by) for a in proposal.amendments.all()]
+        problems = resolution_problems(proposal, resolutions)
+        if problems:
+            raise ValidationError(problems)
+        resolved = {
+            r.amendment.pk: amendment_resolve_conflict(amendment=r.amendment, text=r.text, by=by)
+            for r in resolutions
+        }
+        results = [amendment_rebase(amendment=a, by=by) for a in proposal.amendments.all()]
+    return [resolved[r.id] if r.outcome == "unchanged" and r.id in resolved else r for r in results]
+
+
+def resolution_problems(
+    proposal: Proposal, resolutions: Sequence[Resolution]
+) -> dict[str, list[str]]:
+    """Why these resolutions cannot be applied to `proposal`, keyed by path
+    (`resolutions[1].text`), or {}: an amendment of another proposal, one named twice, one
+    without a conflict, or a text that is empty or still has conflict markers."""
+    problems: dict[str, list[str]] = {}
+    own = {
+        pk: (conflict, kind)
+        for pk, conflict, kind in proposal.amendments.values_list("pk", "conflict", "kind")
+    }
+    seen: set[int] = set()
+    for index, resolution in enumerate(resolutions):
+        at, pk = f"resolutions[{index}].", resolution.amendment.pk
+        conflict, kind = own.get(pk, (None, None))
+        if conflict is None:
+            problems[at + "amendment"] = [f"Proposal {proposal.reference} has no amendment {pk}."]
+        elif pk in seen:
+            problems[at + "amendment"] = [f"Amendment {pk} is resolved twice; give it once."]
+        elif not conflict:
+            problems[at + "amendment"] = [f"Amendment {pk} has no rebase conflict to resolve."]
+        elif kind != Kind.AMEND:
+            problems[at + "amendment"] = [_NOT_BY_TEXT.format(kind=kind)]
+        seen.add(pk)
+        text_problems = resolved_text_problems(resolution.text)
+        if text_problems:
+            problems[at + "text"] = text_problems
+    return problems
+
+
+# The lines `MergeResult.render_with_markers` writes (git's): none may be left in a text.
+_MARKERS = ("<<<<<<<", ">>>>>>>")
+
+
+def resolved_text_problems(text) -> list[str]:
+    """Why `text` cannot settle a conflict, or []: the one check of a resolution's wording,
+    read by the admin's and the API's resolutions alike (through the services)."""
+    if not isinstance(text, str) or not text.strip():
+        return ["Give the resolved text; it must not be empty."]
+    if any(marker in text for marker in _MARKERS) or any(
+        line.strip() == "=======" for line in text.splitlines()
+    ):
+        return ["The text still contains conflict markers: remove them and keep one wording."]
+    return []
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    """A recorded conflict as a person resolves it: the base text and the two competing
+    edits of it — what was adopted meanwhile (base → current) and what this amendment
+    proposes (base → amendment) — with the stretches where they collide, and a suggested
+    resolution that is either a clean merge of both edits or empty, never one side alone."""
+
+    amendment: int
+    rule: str
+    base_version: int
+    current_version: int
+    base_text: str
+    current_text: str
+    amendment_text: str
+    current_repealed: bool
+    suggestion: str  # a clean merge of both edits, or "" where the texts collide
+    hunks: tuple = field(default=())  # rulebook.merge.Conflict, one per collision
+    field_problems: tuple[str, ...] = ()  # number or heading changed on both sides
+
+    @property
+    def adopted_meanwhile(self) -> TextDiff:
+        return compare(self.base_text, self.current_text)
+
+    @property
+    def this_amendment(self) -> TextDiff:
+        return compare(self.base_text, self.amendment_text)
+
+    def as_dict(self) -> dict:
+        return {
+            "amendment": self.amendment,
+            "rule": self.rule,
+            "base_version": self.base_version,
+            "current_version": self.current_version,
+            "base_text": self.base_text,
+            "current_text": self.current_text,
+            "amendment_text": self.amendment_text,
+            "current_repealed": self.current_repealed,
+            "suggestion": self.suggestion,
+            "hunks": [hunk.as_dict() for hunk in self.hunks],
+            "field_problems": list(self.field_problems),
+        }
+
+
+def amendment_conflict(amendment: Amendment) -> ConflictView | None:
+    """The amendment's recorded conflict, for a person to resolve; None without one.
+
+    Reads `base_version`, `conflict_version` and `rule` (select them first for lists).
+    """
+    from rulebook.merge import merge3
+
+    if not amendment.conflict:
+        return None
+    base, current = amendment.base_version, amendment.conflict_version
+    problems: list[str] = []
+    _field("Number", base.number, current.number, amendment.number, problems)
+    if amendment.kind == Kind.AMEND:
+        _field("Heading", base.heading, current.heading, amendment.heading, problems)
+    merged = None if current.repealed else merge3(base.text, current.text, amendment.text)
+    return ConflictView(
+        amendment=amendment.pk,
+        rule=amendment.rule.key,
+        base_version=base.seq,
+        current_version=current.seq,
+        base_text=base.text,
+        current_text="" if current.repealed else current.text,
+        amendment_text=amendment.text,
+        current_repealed=current.repealed,
+        suggestion=merged.text if merged is not None and merged.clean else "",
+        hunks=tuple(merged.conflicts) if merged is not None else (),
+        field_problems=tuple(problems),
+    )
 
 
 @dataclass(frozen=True)
@@ -205,10 +347,9 @@ def _field(label: str, base: str, current: str, proposed: str, problems: list[st
 
 
 def _settle(amendment: Amendment, text, *, number=None, heading=None) -> None:
-    if not isinstance(text, str) or not text.strip():
-        raise ValidationError({"text": "Give the resolved text; it must not be empty."})
-    if "<<<<<<<" in text or ">>>>>>>" in text:
-        raise ValidationError({"text": "The text still contains conflict markers."})
+    problems = resolved_text_problems(text)
+    if problems:
+        raise ValidationError({"text": problems})
     amendment.text = text.strip()
     if number is not None:
         amendment.number = number.strip()
