@@ -48,7 +48,11 @@ def parameters_changed(amendment: Amendment) -> set[str]:
     after = {} if amendment.kind == Amendment.Kind.REPEAL else (amendment.parameters or {})
     if not isinstance(after, dict):
         return set(before)
-    return {key for key in set(before) | set(after) if _number(before.get(key)) != _number(after.get(key))}
+    return {
+        key
+        for key in set(before) | set(after)
+        if _number(before.get(key)) != _number(after.get(key))
+    }
 
 
 def _number(value):

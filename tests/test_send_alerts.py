@@ -74,9 +74,7 @@ def through_adoption(proposal):
     """Submitted, carried by Conference, adopted: three events."""
     submit(proposal, on=D("2026-08-21"))
     decide(proposal, held_on=D("2026-09-20"))
-    proposal_adopt(
-        proposal=proposal, effective_from=D("2026-09-27"), adopted_on=D("2026-09-21")
-    )
+    proposal_adopt(proposal=proposal, effective_from=D("2026-09-27"), adopted_on=D("2026-09-21"))
     return proposal
 
 
@@ -209,7 +207,9 @@ def test_nothing_is_recorded_when_nobody_watches_the_book(coop):
 
 
 def test_an_unconfirmed_address_gets_nothing_but_its_confirmation(coop):
-    watch_subscribe(target=Target(coop.book, coop.quorum), email="maybe@example.org", frequency="each")
+    watch_subscribe(
+        target=Target(coop.book, coop.quorum), email="maybe@example.org", frequency="each"
+    )
     watching(coop, "sure@example.org", rule=coop.quorum)
     mail.outbox.clear()
     through_adoption(quorum_change(coop))
@@ -239,7 +239,9 @@ def test_a_digest_groups_every_event_since_the_last_one_once_a_day(coop):
     alerts_send(now=now + datetime.timedelta(hours=25))
 
     assert len(to("digest@example.org")) == 2
-    assert to("digest@example.org")[1].subject.endswith("Proposal 2026/4 was submitted: A larger quorum")
+    assert to("digest@example.org")[1].subject.endswith(
+        "Proposal 2026/4 was submitted: A larger quorum"
+    )
 
 
 class RefusingBackend(locmem.EmailBackend):

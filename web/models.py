@@ -43,7 +43,9 @@ class Watch(models.Model):
 
     rulebook = models.ForeignKey(Rulebook, on_delete=models.CASCADE, related_name="+")
     scope = models.CharField(max_length=10, choices=Scope.choices)
-    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    rule = models.ForeignKey(
+        Rule, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     parameter = models.ForeignKey(
         Parameter, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -122,7 +124,9 @@ class AlertEvent(models.Model):
     rulebook = models.ForeignKey(Rulebook, on_delete=models.CASCADE, related_name="+")
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=20, choices=Event.choices)
-    vote = models.ForeignKey(Vote, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    vote = models.ForeignKey(
+        Vote, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     rules = models.ManyToManyField(Rule, blank=True, related_name="+")
     parameters = models.ManyToManyField(Parameter, blank=True, related_name="+")
@@ -153,3 +157,7 @@ class AlertDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["watch", "event"], name="web_delivery_once"),
         ]
+
+    def __str__(self):
+        state = f"sent {self.sent_at:%Y-%m-%d %H:%M}" if self.sent_at else "not sent"
+        return f"{self.event} to watch {self.watch_id}: {state}"

@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from proposals.events import Event, parameters_changed
-from rulebook.diff import DiffInputTooLarge, compare
+from rulebook.diff import DiffInputTooLarge
 from web.models import AlertDelivery, AlertEvent, Watch
 from web.watch import unsubscribe_token, watches_expire
 
@@ -39,7 +39,9 @@ def absolute(path: str) -> str:
 
 def unsubscribe_url(watch: Watch) -> str:
     return absolute(
-        reverse("web:watch_unsubscribe", args=[watch.rulebook.slug, watch.pk, unsubscribe_token(watch)])
+        reverse(
+            "web:watch_unsubscribe", args=[watch.rulebook.slug, watch.pk, unsubscribe_token(watch)]
+        )
     )
 
 
@@ -95,7 +97,9 @@ def already_message(watch: Watch) -> EmailMultiAlternatives:
 
 def _amendment_item(amendment, slug: str) -> dict:
     rule = amendment.rule
-    number = amendment.number or (amendment.base_version.number if amendment.base_version_id else "")
+    number = amendment.number or (
+        amendment.base_version.number if amendment.base_version_id else ""
+    )
     key = rule.key if rule else amendment.new_key
     try:
         diff = amendment.proposed_diff()
@@ -199,9 +203,7 @@ def alerts_send(*, now=None, connection=None) -> Report:
     watches = Watch.objects.confirmed().select_related("rulebook", "rule", "parameter")
     for watch in watches.order_by("pk").iterator():
         events = list(
-            AlertEvent.objects.for_watch(watch).select_related(
-                "proposal", "vote__body", "rulebook"
-            )
+            AlertEvent.objects.for_watch(watch).select_related("proposal", "vote__body", "rulebook")
         )
         if not events:
             continue
