@@ -61,6 +61,7 @@ def test_the_form_page_names_its_target_has_a_privacy_note_and_is_never_cached(c
     page = response.content.decode()
     assert "Watch rule <code>quorum</code> by e-mail" in page
     assert 'name="rule" value="quorum"' in page
+    assert '<span class="num">2.2</span> Quorum</a>, as in force today' in page
     assert "csrfmiddlewaretoken" in page
     assert "What we keep, and how to remove it" in page
     assert "deleted after 7 days" in page

@@ -65,7 +65,8 @@ def _message(watch: Watch, subject: str, template: str, context: dict) -> EmailM
     text = render_to_string(f"web/watch/email/{template}.txt", context)
     html = render_to_string(f"web/watch/email/{template}.html", context)
     message = EmailMultiAlternatives(
-        subject=f"[{watch.rulebook.title}] {subject}"[:200],
+        # One line: a title typed with a line break must not make every attempt fail.
+        subject=" ".join(f"[{watch.rulebook.title}] {subject}".split())[:200],
         body=text,
         to=[watch.email],
         headers={

@@ -21,7 +21,8 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from rulebook.api.throttles import page_allowed
-from web.forms import BadQuery
+from rulebook.models import RuleVersion
+from web.forms import BadQuery, today
 from web.views.common import NotFound, message_page, rulebook_or_404
 from web.watch import (
     watch_confirm,
@@ -132,6 +133,9 @@ def watch_form(request, rulebook):
 
 
 def _form_page(request, book, form, target, *, status=200):
+    version = None
+    if target is not None and target.rule is not None:
+        version = RuleVersion.objects.in_force(on=today()).filter(rule=target.rule).first()
     return render(
         request,
         "web/watch/form.html",
@@ -139,6 +143,7 @@ def _form_page(request, book, form, target, *, status=200):
             "rulebook": book,
             "form": form,
             "target": target,
+            "version": version if version and not version.repealed else None,
             "confirm_days": settings.WATCH_CONFIRM_DAYS,
         },
         status=status,
