@@ -13,6 +13,7 @@ from django.core.mail.backends import locmem
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from proposals.events import proposal_event
 from proposals.services import proposal_adopt, vote_void
 from tests.factories import (
     ProposalFactory,
@@ -288,15 +289,28 @@ def test_smtp_failing_breaks_neither_adoption_nor_other_recipients_and_is_retrie
     assert len(to("book@example.org")) == 3  # not sent again
 
 
-def test_adoption_rolls_back_its_outbox_row_with_it(watched):
+def test_the_outbox_row_is_written_in_the_adoptions_own_transaction(watched):
     proposal = quorum_change(watched)
     submit(proposal, on=D("2026-08-21"))
     decide(proposal, held_on=D("2026-09-20"))
-    before = AlertEvent.objects.count()
-    with pytest.raises(Exception, match="effective"):
-        # Refused (takes effect before the decision): no version, and no event either.
-        proposal_adopt(proposal=proposal, effective_from=D("2026-01-01"))
-    assert AlertEvent.objects.count() == before
+    seen = []
+
+    def fail_after_the_outbox(sender, *, proposal, **kwargs):
+        seen.append(AlertEvent.objects.filter(proposal=proposal, kind="adopted").exists())
+        raise RuntimeError("the database fails after the outbox row")
+
+    proposal_event.connect(fail_after_the_outbox, dispatch_uid="test-fail-after")
+    try:
+        with pytest.raises(RuntimeError):
+            proposal_adopt(proposal=proposal, effective_from=D("2026-09-27"))
+    finally:
+        proposal_event.disconnect(dispatch_uid="test-fail-after")
+
+    assert seen == [True]  # written before the step committed ...
+    assert not AlertEvent.objects.filter(kind="adopted").exists()  # ... and undone with it
+    proposal.refresh_from_db()
+    assert proposal.status == "carried"
+    assert watched.quorum.versions.count() == 1
 
 
 def test_unconfirmed_watches_expire_and_old_events_are_pruned(watched, settings):
