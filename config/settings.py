@@ -337,3 +337,29 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# E-mail alerts for watched rules (web/watch.py; sent by `manage.py send_alerts` from cron).
+# EMAIL_URL: consolemail:// (development: messages printed), smtp+tls://user:pass@host:587,
+# smtps://… (django-environ's email_url). SITE_URL: the site's address, for the absolute links
+# in messages.
+try:
+    _email = env.email_url("EMAIL_URL", default="consolemail://")
+except Exception as exc:
+    raise ImproperlyConfigured(f"EMAIL_URL is not a valid e-mail URL: {exc}") from None
+if not _email.get("EMAIL_BACKEND"):
+    raise ImproperlyConfigured("EMAIL_URL must be a consolemail://, smtp:// or smtps:// URL.")
+vars().update({name: value for name, value in _email.items() if value is not None})
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)  # a hung SMTP server must not hang cron
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Rule book tracker <alerts@localhost>")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")) or "\x00" in SITE_URL:
+    raise ImproperlyConfigured(f"SITE_URL={SITE_URL!r} must start with http:// or https://.")
+WATCH_CONFIRM_DAYS = env_int("WATCH_CONFIRM_DAYS", 7)  # unconfirmed watches deleted after
+WATCH_EVENT_DAYS = env_int("WATCH_EVENT_DAYS", 30)  # outbox rows (sent or not) kept this long
+# Subscriptions: per client address, and confirmation messages per e-mail address.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(
+    {
+        "watch": env.str("WATCH_RATE", default="20/hour"),
+        "watch_address": env.str("WATCH_ADDRESS_RATE", default="5/day"),
+    }
+)

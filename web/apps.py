@@ -10,3 +10,10 @@ class WebConfig(AppConfig):
 
     name = "web"
     verbose_name = "Member pages"
+
+    def ready(self):
+        from proposals.events import proposal_event
+        from web.watch import record_event
+
+        # E-mail alerts: an outbox row in the same transaction as each workflow step.
+        proposal_event.connect(record_event, dispatch_uid="web.watch.record_event")

@@ -6,6 +6,7 @@ The paths are contracts (docs: DESIGN.md, "Member pages"); the names may change.
 from django.urls import path
 
 from web import feeds, views
+from web.views import watch
 
 app_name = "web"
 
@@ -27,4 +28,12 @@ urlpatterns = [
     path(rule + "blame/", views.blame_view, name="blame"),
     path(rule + "feed/", feeds.RuleChangesFeed(), name="rule_feed"),
     path(book + "parameters/<parameter_key:key>/", views.parameter_detail, name="parameter"),
+    # E-mail alerts: forms and personal links, never cached (web/views/watch.py).
+    path(book + "watch/", watch.watch_form, name="watch"),
+    path(book + "watch/confirm/<str:token>/", watch.watch_confirm_page, name="watch_confirm"),
+    path(
+        book + "watch/unsubscribe/<id:pk>/<str:token>/",
+        watch.watch_unsubscribe_page,
+        name="watch_unsubscribe",
+    ),
 ]

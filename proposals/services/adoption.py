@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from proposals.events import Event, announce
 from proposals.models import Amendment, Proposal, Vote
 from proposals.rules import check_adoption_dates, raise_problems
 from proposals.services.common import (
@@ -114,6 +115,7 @@ def proposal_adopt(
             versions=[v.pk for v in versions],
             note=note,
         )
+        announce(Event.ADOPTED, proposal)
     return versions
 
 

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from proposals.events import Event, announce
 from proposals.models import (
     TRANSITIONS,
     Body,
@@ -54,6 +55,7 @@ def proposal_submit(
         )
         proposal.save(update_fields=["status", "submitted_on", "updated_at"])
         audit("proposal.submit", proposal, by)
+        announce(Event.SUBMITTED, proposal)
     return proposal
 
 
@@ -185,6 +187,7 @@ def vote_record(
             proposal.status = status_from_votes(proposal.status, vote.result)
             proposal.save(update_fields=["status", "updated_at"])
         audit("vote.record", proposal, by, vote=vote.pk, body=body.slug, result=vote.result)
+        announce(Event.VOTE_RECORDED, proposal, vote=vote)
     return vote
 
 
@@ -245,4 +248,5 @@ def vote_void(*, vote: Vote, reason: str, by) -> Vote:
             previous=previous,
             status=proposal.status,
         )
+        announce(Event.VOTE_VOIDED, proposal, vote=vote)
     return vote
