@@ -10,3 +10,17 @@ class WebConfig(AppConfig):
 
     name = "web"
     verbose_name = "Member pages"
+
+    def ready(self):
+        from rulebook.exchange.outputs import register_output_format
+        from web.akn import export_akn
+        from web.edition import export_pdf
+
+        # Both show each version with the proposal behind it, so they live here and plug
+        # into `export_rulebook` (rulebook never imports web).
+        register_output_format(
+            "pdf", extension=".pdf", render=export_pdf, help="the printed edition (PDF)"
+        )
+        register_output_format(
+            "akn", extension=".akn", render=export_akn, help="Akoma Ntoso 3.0 XML"
+        )
