@@ -5,6 +5,7 @@ Production is `DEBUG=false` plus `SECRET_KEY`, `ALLOWED_HOSTS` and usually `DATA
 a bad value stops the process at start-up with a message naming the variable.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -337,3 +338,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# Akoma Ntoso exports (web/akn.py) name the jurisdiction in their FRBR addresses
+# (/akn/<country>/act/…): an ISO 3166-1 alpha-2 code, lower case, per the AKN naming convention.
+AKN_COUNTRY = env.str("AKN_COUNTRY", default="gb")
+if not re.fullmatch(r"[a-z]{2}", AKN_COUNTRY):
+    raise ImproperlyConfigured(f"AKN_COUNTRY={AKN_COUNTRY!r} is not a two-letter country code.")

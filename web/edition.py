@@ -83,7 +83,11 @@ def previous_edition_date(*, rulebook: Rulebook, on: datetime.date) -> datetime.
 
 
 def rulebook_edition(
-    *, rulebook: Rulebook, on: datetime.date, since: datetime.date | None = None
+    *,
+    rulebook: Rulebook,
+    on: datetime.date,
+    since: datetime.date | None = None,
+    with_changes: bool = True,
 ) -> Edition:
     """The edition of `rulebook` in force on `on` with the changes since `since` (default:
     the previous edition, `previous_edition_date`).
@@ -91,12 +95,14 @@ def rulebook_edition(
     Steps: the book on `on` (`rulebook_at`, four queries); the previous edition's day (one
     query, when `since` is not given); the changes (`rulebook_changes`, three queries); the
     amendments and proposals behind every version shown (one query). Nine at most, whatever
-    the size of the book.
+    the size of the book. Without `with_changes`, only the book and its proposals (five).
     """
     if since is not None and since > on:
         raise ValueError("The date to list changes since must not be after the edition's date.")
     default = since is None
-    if default:
+    if not with_changes:
+        since = None
+    elif default:
         since = previous_edition_date(rulebook=rulebook, on=on)
     snapshot = rulebook_at(rulebook=rulebook, on=on)
     changes = rulebook_changes(rulebook=rulebook, start=since, end=on) if since else None
