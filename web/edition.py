@@ -182,14 +182,14 @@ def _of(edition: Edition, kind: str) -> list:
     return getattr(edition.changes, kind) if edition.changes is not None else []
 
 
-def render_pdf(html: str, *, base_url: str | None = None) -> bytes:
+def render_pdf(html: str) -> bytes:
     """Typeset `html` with WeasyPrint (imported here: it loads Pango, which only this needs)."""
     from weasyprint import HTML
 
     # WeasyPrint reports each page it lays out at INFO: noise in the server's and the
     # command's logs.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    return HTML(string=html, base_url=base_url).write_pdf()
+    return HTML(string=html).write_pdf()
 
 
 def edition_pdf(
@@ -197,18 +197,16 @@ def edition_pdf(
     rulebook: Rulebook,
     on: datetime.date,
     since: datetime.date | None = None,
-    base_url: str | None = None,
 ) -> bytes:
     """The PDF of the edition in force on `on` (changes since `since`, default the previous
-    edition), typeset once per (book, revision, on, since) and then read from the cache."""
-    key = "edition-pdf:" + fingerprint(
-        REPRESENTATION, rulebook.slug, rulebook.revision, on, since, base_url
-    )
+    edition), typeset once per (book, revision, on, since) and then read from the cache: the
+    same bytes for the page, members of staff and `export_rulebook`."""
+    key = "edition-pdf:" + fingerprint(REPRESENTATION, rulebook.slug, rulebook.revision, on, since)
     kept = cache.get(key)
     if kept is not None:
         return kept
     edition = rulebook_edition(rulebook=rulebook, on=on, since=since)
-    pdf = render_pdf(edition_html(edition, generated=timezone.localdate()), base_url=base_url)
+    pdf = render_pdf(edition_html(edition, generated=timezone.localdate()))
     cache.set(key, pdf, CACHE_SECONDS)
     return pdf
 

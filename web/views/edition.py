@@ -15,9 +15,7 @@ def edition(request, rulebook):
     book = rulebook_or_404(rulebook)
     query = EditionForm.read(request)
     on, since = query["at"], query["since"]
-    pdf = edition_pdf(
-        rulebook=book, on=on, since=since, base_url=request.build_absolute_uri("/")
-    )
+    pdf = edition_pdf(rulebook=book, on=on, since=since)
     response = HttpResponse(pdf, content_type="application/pdf")
     filename = f"{book.slug}-{on.isoformat()}.pdf"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
