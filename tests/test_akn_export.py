@@ -173,9 +173,7 @@ def test_a_small_world_validates_with_inserted_renumbered_and_repealed_rules(
     assert one(meetings, "a:section[@eId='chp_meetings__sec_notice']/a:num").text == "1.3"
     assert not document.xpath("//*[@eId='chp_fees']", namespaces=NS)  # repealed
     tidy = Proposal.objects.get(rulebook=club_world, reference="2020/3")
-    insertion = one(
-        document, "//a:textualMod[a:destination/@href='#chp_meetings__sec_agenda']"
-    )
+    insertion = one(document, "//a:textualMod[a:destination/@href='#chp_meetings__sec_agenda']")
     assert insertion.get("type") == "insertion"
     assert one(insertion, "a:source").get("href") == f"#proposal_{tidy.pk}"
     # Before the first version took effect the body says so, and still validates.

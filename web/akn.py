@@ -110,8 +110,11 @@ def akn_document(edition: Edition) -> etree._Element:
     for node in tree:
         _hierarchy(body, node)
     if not tree:  # a body holds at least one element: say the book was empty that day
-        _el(_el(_el(body, "hcontainer", eId="hcontainer_empty", name="empty"), "content"), "p",
-            f"No rule was in force on {edition.on.isoformat()}.")  # fmt: skip
+        _el(
+            _el(_el(body, "hcontainer", eId="hcontainer_empty", name="empty"), "content"),
+            "p",
+            f"No rule was in force on {edition.on.isoformat()}.",
+        )
     return root
 
 
@@ -152,10 +155,19 @@ def _meta(act, edition: Edition, tree: list[_Node]) -> None:
     if events:
         lifecycle = _el(meta, "lifecycle", source=f"#{TRACKER}")
         for index, (day, source, kind) in enumerate(events, start=1):
-            _el(lifecycle, "eventRef", eId=f"evt_{index}", date=day.isoformat(), source=f"#{source}",
-                type=kind)  # fmt: skip
-    adopted = [(n, edition.adopted_by[n.entry.version.pk]) for n in nodes
-               if n.entry.version.pk in edition.adopted_by]  # fmt: skip
+            _el(
+                lifecycle,
+                "eventRef",
+                eId=f"evt_{index}",
+                date=day.isoformat(),
+                source=f"#{source}",
+                type=kind,
+            )
+    adopted = [
+        (n, edition.adopted_by[n.entry.version.pk])
+        for n in nodes
+        if n.entry.version.pk in edition.adopted_by
+    ]
     if adopted:
         analysis = _el(meta, "analysis", source=f"#{TRACKER}")
         passive = _el(analysis, "passiveModifications")
@@ -205,19 +217,38 @@ def _recorded_id(day: datetime.date) -> str:
 
 def _references(meta, edition: Edition, where: Addresses, recorded, amendments) -> None:
     references = _el(meta, "references", source=f"#{TRACKER}")
-    _el(references, "original", eId="original", href=f"{where.work}/{LANGUAGE}@"
-        f"{where.first_day.isoformat()}", showAs=f"{edition.rulebook.title} as first recorded")  # fmt: skip
+    _el(
+        references,
+        "original",
+        eId="original",
+        href=f"{where.work}/{LANGUAGE}@{where.first_day.isoformat()}",
+        showAs=f"{edition.rulebook.title} as first recorded",
+    )
     for day in recorded:
-        _el(references, "passiveRef", eId=_recorded_id(day),
+        _el(
+            references,
+            "passiveRef",
+            eId=_recorded_id(day),
             href=f"{where.work}/{LANGUAGE}@{day.isoformat()}",
-            showAs=f"{edition.rulebook.title} as in force on {day.isoformat()}")  # fmt: skip
+            showAs=f"{edition.rulebook.title} as in force on {day.isoformat()}",
+        )
     proposals = {a.proposal.pk: a.proposal for a in amendments}
     for proposal in sorted(proposals.values(), key=lambda p: p.pk):
         url = reverse("web:proposal", kwargs={"rulebook": edition.rulebook.slug, "pk": proposal.pk})
-        _el(references, "passiveRef", eId=_proposal_id(proposal), href=url,
-            showAs=f"Proposal {proposal.reference}: {proposal.title}")  # fmt: skip
-    _el(references, "TLCOrganization", eId=TRACKER, href=f"/ontology/organization/{TRACKER}",
-        showAs="Rule book tracker")  # fmt: skip
+        _el(
+            references,
+            "passiveRef",
+            eId=_proposal_id(proposal),
+            href=url,
+            showAs=f"Proposal {proposal.reference}: {proposal.title}",
+        )
+    _el(
+        references,
+        "TLCOrganization",
+        eId=TRACKER,
+        href=f"/ontology/organization/{TRACKER}",
+        showAs="Rule book tracker",
+    )
 
 
 def _hierarchy(parent, node: _Node) -> None:

@@ -184,11 +184,11 @@ def _of(edition: Edition, kind: str) -> list:
 
 def render_pdf(html: str) -> bytes:
     """Typeset `html` with WeasyPrint (imported here: it loads Pango, which only this needs)."""
+    # WeasyPrint reports each stylesheet it parses (on import too) and each page it lays out
+    # at INFO: noise in the server's and the command's logs.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from weasyprint import HTML
 
-    # WeasyPrint reports each page it lays out at INFO: noise in the server's and the
-    # command's logs.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     return HTML(string=html).write_pdf()
 
 
