@@ -11,11 +11,15 @@ from django.core.management import call_command
 from lxml import etree
 
 from proposals.models import Proposal
-from rulebook.models import Rulebook, RuleVersion
-from tests import worlds
-from tests.test_edition_pdf import fresh
+from rulebook.models import RuleVersion
+from tests import test_edition_pdf as edition_tests
 
 pytestmark = pytest.mark.django_db
+
+# The demo and the club's history, each loaded once for this module (tests/test_edition_pdf.py).
+demo_world = edition_tests.demo_world
+club_world = edition_tests.club_world
+fresh = edition_tests.fresh
 
 NS = {"a": "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"}
 # The AKN naming convention's eId: components `<prefix>_<id>` joined by `__`.
@@ -27,27 +31,6 @@ DEMO_DAY = "2021-09-29"
 def schema():
     """The strict official schema (akomantoso30.xsd): eIds must be unique too."""
     return get_schema("http://docs.oasis-open.org/legaldocml/ns/akn/3.0", True)
-
-
-def load_demo():
-    call_command("load_demo", stdout=StringIO())
-    return Rulebook.objects.get(slug="labour")
-
-
-@pytest.fixture(scope="module")
-def demo_world(django_db_setup, django_db_blocker):
-    with worlds.built_once(django_db_blocker, load_demo) as book:
-        yield book
-
-
-def club_history():
-    return Rulebook.objects.get(pk=worlds.club_history().pk)
-
-
-@pytest.fixture(scope="module")
-def club_world(django_db_setup, django_db_blocker):
-    with worlds.built_once(django_db_blocker, club_history) as book:
-        yield book
 
 
 def fetch(client, slug, query="", **headers):
