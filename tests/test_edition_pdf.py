@@ -244,3 +244,16 @@ def test_export_rulebook_writes_the_edition_to_a_file(club_world, tmp_path):
 def test_export_rulebook_refuses_to_write_a_pdf_to_a_text_stream(club_world):
     with pytest.raises(CommandError, match="binary: give --output FILE"):
         call_command("export_rulebook", "club", "--format", "pdf", stdout=StringIO())
+
+
+def test_a_book_too_large_to_typeset_on_request_is_refused_with_the_command_to_use(
+    client, club_world, monkeypatch
+):
+    monkeypatch.setattr(edition_module, "MAX_RULES_ON_REQUEST", 3)
+    response = client.get("/club/edition.pdf?at=2020-10-01")
+    assert response.status_code == 400
+    text = html.unescape(response.content.decode())
+    assert "has 4 rules, more than the 3 typeset on request" in text
+    assert "export_rulebook club --at 2020-10-01 --format pdf" in text
+    # The command has no limit.
+    assert edition_pdf(rulebook=club_world, on=D("2020-10-01")).startswith(b"%PDF-")

@@ -33,6 +33,14 @@ from rulebook.selectors import Changes, Entry, rulebook_at, rulebook_changes
 REPRESENTATION = "edition-1"
 # Kept copies are keyed on the revision and so never outdated; the timeout only frees space.
 CACHE_SECONDS = 7 * 24 * 3600
+# The most rules the site typesets during a request: the demo's 63 rules take about three
+# seconds (24 pages, one core), so this is a few minutes' work; a bigger book is made by
+# `export_rulebook --format pdf`, which has no limit.
+MAX_RULES_ON_REQUEST = 3000
+
+
+class EditionTooLarge(ValueError):
+    """The book on that day has more rules than may be typeset during a request."""
 
 
 @dataclass(frozen=True)
@@ -197,15 +205,23 @@ def edition_pdf(
     rulebook: Rulebook,
     on: datetime.date,
     since: datetime.date | None = None,
+    max_rules: int | None = None,
 ) -> bytes:
     """The PDF of the edition in force on `on` (changes since `since`, default the previous
     edition), typeset once per (book, revision, on, since) and then read from the cache: the
-    same bytes for the page, members of staff and `export_rulebook`."""
+    same bytes for the page, members of staff and `export_rulebook`. A book of more than
+    `max_rules` rules that day is refused (`EditionTooLarge`) before typesetting."""
     key = "edition-pdf:" + fingerprint(REPRESENTATION, rulebook.slug, rulebook.revision, on, since)
     kept = cache.get(key)
     if kept is not None:
         return kept
     edition = rulebook_edition(rulebook=rulebook, on=on, since=since)
+    if max_rules is not None and len(edition.entries) > max_rules:
+        raise EditionTooLarge(
+            f"The rule book on {on.isoformat()} has {len(edition.entries)} rules, more than the "
+            f"{max_rules} typeset on request: `manage.py export_rulebook {rulebook.slug} "
+            f"--at {on.isoformat()} --format pdf` makes an edition of any size."
+        )
     pdf = render_pdf(edition_html(edition, generated=timezone.localdate()))
     cache.set(key, pdf, CACHE_SECONDS)
     return pdf
