@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)
 DEV_STAMP := $(VENV)/.installed-dev-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run serve test install install-dev browser migrate demo bench lint format schema deploy-check clean
+.PHONY: run serve test install install-dev browser pango migrate demo bench lint format schema deploy-check clean
 
 # What production runs (requirements.txt) ...
 $(STAMP): requirements.txt
@@ -37,7 +37,18 @@ browser:
 	    echo "Chromium not found and not root: browser tests will be skipped (install chromium)"; \
 	  fi; }
 
-migrate: install
+# The printed edition (WeasyPrint) needs Pango; Debian's package, installed if missing.
+pango:
+	@ldconfig -p 2>/dev/null | grep -q 'libpango-1.0' || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Pango for the PDF edition"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0) >/dev/null \
+	      || echo "Could not install Pango: the PDF edition will not render"; \
+	  else \
+	    echo "Pango not found and not root: install libpango-1.0-0 for the PDF edition"; \
+	  fi; }
+
+migrate: install pango
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
@@ -51,7 +62,7 @@ serve: migrate
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py config.wsgi
 
-test: install-dev browser
+test: install-dev browser pango
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: install-dev

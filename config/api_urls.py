@@ -12,6 +12,7 @@ from proposals.api import views as proposals
 from rulebook.api import reports
 from rulebook.api import views as rulebook
 from rulebook.api.errors import not_found_json
+from web.api import AknView
 
 app_name = "api"
 
@@ -84,6 +85,7 @@ urlpatterns = [
         proposals.BodyViewSet.as_view(DETAIL),
         name="body-detail",
     ),
+    path(BOOK + "akn/", AknView.as_view(), name="akn"),
     # [\s\S], not ".": an address with CR/LF in it is still under /api/, so still a JSON 404.
     re_path(r"^[\s\S]*$", not_found_json, name="not-found"),
 ]

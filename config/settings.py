@@ -5,6 +5,7 @@ Production is `DEBUG=false` plus `SECRET_KEY`, `ALLOWED_HOSTS` and usually `DATA
 a bad value stops the process at start-up with a message naming the variable.
 """
 
+import re
 from pathlib import Path
 
 import environ
@@ -363,3 +364,8 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].update(
         "watch_address": env.str("WATCH_ADDRESS_RATE", default="5/day"),
     }
 )
+# Akoma Ntoso exports (web/akn.py) name the jurisdiction in their FRBR addresses
+# (/akn/<country>/act/…): an ISO 3166-1 alpha-2 code, lower case, per the AKN naming convention.
+AKN_COUNTRY = env.str("AKN_COUNTRY", default="gb")
+if not re.fullmatch(r"[a-z]{2}", AKN_COUNTRY):
+    raise ImproperlyConfigured(f"AKN_COUNTRY={AKN_COUNTRY!r} is not a two-letter country code.")

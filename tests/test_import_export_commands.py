@@ -249,7 +249,7 @@ def test_the_output_file_extension_chooses_the_format(hill_ward, tmp_path):
         (["nowhere"], "There is no rule book 'nowhere'. Known rule books: hill-ward."),
         (["hill-ward", "--at", "2021-02-30"], "--at: '2021-02-30' is not a date (YYYY-MM-DD)."),
         (["hill-ward", "--at", "1 March 2021"], "--at: '1 March 2021' is not a date"),
-        (["hill-ward", "--format", "pdf"], "argument --format: invalid choice: 'pdf'"),
+        (["hill-ward", "--format", "docx"], "argument --format: invalid choice: 'docx'"),
     ],
 )
 def test_export_refuses_bad_arguments_clearly(hill_ward, args, message):

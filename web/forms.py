@@ -181,3 +181,21 @@ def _year_before(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
         return day.replace(year=day.year - 1, day=28)
+
+
+class EditionForm(QueryForm):
+    """The printed edition as in force on `?at=` (today), with the changes since `?since=`
+    (empty: since the previous edition, web.edition.previous_edition_date)."""
+
+    at = QueryDate(default=today)
+    since = QueryDate()
+
+    def clean(self):
+        data = super().clean()
+        on, since = data.get("at"), data.get("since")
+        if on is not None and since is not None and since > on:
+            raise ValidationError(
+                f"'since' ({since.isoformat()}) is after 'at' ({on.isoformat()}): "
+                "list the changes since an earlier date."
+            )
+        return data

@@ -36,4 +36,5 @@ urlpatterns = [
         watch.watch_unsubscribe_page,
         name="watch_unsubscribe",
     ),
+    path(book + "edition.pdf", views.edition, name="edition"),
 ]

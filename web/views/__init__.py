@@ -1,6 +1,7 @@
 """Member pages: fetch, check the input, build a context, render. No login needed to read."""
 
 from web.views.book import changes, cite, contents, healthz, index
+from web.views.edition import edition
 from web.views.parameters import parameter_detail
 from web.views.proposals import proposal_detail, proposal_list
 from web.views.rules import blame_view, compare_versions, rule_detail, version_detail
@@ -12,6 +13,7 @@ __all__ = [
     "cite",
     "compare_versions",
     "contents",
+    "edition",
     "healthz",
     "index",
     "parameter_detail",
