@@ -561,7 +561,12 @@ class QuantityValue(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.quantity.key} = {self.value.normalize():f} from {self.effective_from}"
+        return f"{self.quantity.key} = {self.shown} from {self.effective_from}"
+
+    @property
+    def shown(self) -> str:
+        """The value as written: 232, not 232.0000 or 2.32E+2."""
+        return f"{self.value.normalize():f}"
 
 
 class ParameterBasis(models.Model):

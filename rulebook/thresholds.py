@@ -29,6 +29,11 @@ class Input:
     source: str = ""
     confidence: str = ""
 
+    @property
+    def shown(self) -> str:
+        """The value as written in the working ("232", "12.5"), or "" for none."""
+        return "" if self.value is None else _plain(self.value)
+
 
 @dataclass(frozen=True)
 class Computed:
@@ -110,5 +115,4 @@ def _with(computed: Computed, **changes) -> Computed:
 
 def _plain(value: Decimal) -> str:
     """39.6 for Decimal("39.6000"), 40 for Decimal("40.00"): no exponent, no trailing zeros."""
-    text = f"{value.normalize():f}"
-    return text
+    return f"{value.normalize():f}"

@@ -181,3 +181,10 @@ def _year_before(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
         return day.replace(year=day.year - 1, day=28)
+
+
+class EventForm(QueryForm):
+    """A nomination event judged under the rules in force on `?rules_on=` (none: only the
+    rules of its own date and of every edition)."""
+
+    rules_on = QueryDate()

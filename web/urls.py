@@ -27,4 +27,7 @@ urlpatterns = [
     path(rule + "blame/", views.blame_view, name="blame"),
     path(rule + "feed/", feeds.RuleChangesFeed(), name="rule_feed"),
     path(book + "parameters/<parameter_key:key>/", views.parameter_detail, name="parameter"),
+    path(book + "quantities/<parameter_key:key>/", views.quantity_detail, name="quantity"),
+    path(book + "events/", views.event_list, name="events"),
+    path(book + "events/<str:slug>/", views.event_detail, name="event"),
 ]

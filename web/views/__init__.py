@@ -1,5 +1,6 @@
 """Member pages: fetch, check the input, build a context, render. No login needed to read."""
 
+from web.views.events import event_detail, event_list, quantity_detail
 from web.views.book import changes, cite, contents, healthz, index
 from web.views.parameters import parameter_detail
 from web.views.proposals import proposal_detail, proposal_list
@@ -12,10 +13,13 @@ __all__ = [
     "cite",
     "compare_versions",
     "contents",
+    "event_detail",
+    "event_list",
     "healthz",
     "index",
     "parameter_detail",
     "proposal_detail",
+    "quantity_detail",
     "proposal_list",
     "rule_detail",
     "search",
