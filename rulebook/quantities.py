@@ -202,3 +202,55 @@ class EventEvaluator:
             for n in self.nominations
         )
         return Judgement(rules_on, version, value, computed, verdicts)
+
+
+# --- Parameters' computed figures: on a date, and over time ----------------------------------
+
+
+@dataclass(frozen=True)
+class ComputedStep:
+    """The computed figure from `effective_from` until `until` (None: still so)."""
+
+    effective_from: datetime.date
+    until: datetime.date | None
+    computed: Computed
+
+
+def _with_bases(points: Iterable) -> tuple[list, QuantityTable | None]:
+    """The points whose stated value has a basis, and the table of quantities (two queries,
+    none when no point has a basis: `parameter_timelines` joined the bases already)."""
+    points = [p for p in points if p.stated is not None]
+    with_basis = {id(v) for v in load_bases([p.stated for p in points])}
+    points = [p for p in points if id(p.stated) in with_basis]
+    if not points:
+        return [], None
+    return points, QuantityTable.of(points[0].stated.version.rule.rulebook_id)
+
+
+def computed_on(timelines: dict[int, list], *, on: datetime.date) -> dict[int, Computed | None]:
+    """Each parameter's computed figure on `on` (None: no basis, or no value in force), from
+    `parameter_timelines`. At most two queries whatever the number of parameters."""
+    in_force = {
+        pid: next((p for p in reversed(points) if p.effective_from <= on), None)
+        for pid, points in timelines.items()
+    }
+    points, table = _with_bases(p for p in in_force.values() if p is not None)
+    found = {p.stated.parameter_id: table.compute(p.stated, on) for p in points}
+    return {pid: found.get(pid) for pid in timelines}
+
+
+def computed_steps(points: list) -> list[ComputedStep]:
+    """A parameter's computed figure over time: a step wherever the percentage or a value of
+    its basis changes (`points` from `parameter_timeline`). At most two queries."""
+    points, table = _with_bases(points)
+    steps = []
+    for point in points:
+        basis = point.stated.basis
+        days = [point.effective_from] + [
+            day
+            for day in table.changes(basis.quantities.all())
+            if day > point.effective_from and (point.until is None or day < point.until)
+        ]
+        for start, end in zip(days, [*days[1:], point.until], strict=True):
+            steps.append(ComputedStep(start, end, table.compute(point.stated, start)))
+    return steps

@@ -66,7 +66,8 @@ class Computed:
 
     def _of(self) -> str:
         terms = [
-            f"{'no value' if i.value is None else _plain(i.value)} {i.label}" for i in self.inputs
+            f"{i.label} (no value)" if i.value is None else f"{_plain(i.value)} {i.label}"
+            for i in self.inputs
         ]
         if len(terms) == 1:
             return terms[0]
