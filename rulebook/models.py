@@ -129,9 +129,7 @@ def parameter_values_prefetch() -> Prefetch:
     """Versions' parameter values with their parameters, by key: for `with_parameters`, and
     for `prefetch_related_objects` on versions already fetched."""
     # The basis (a one-to-one, joined) comes along for the computed figures (issue 13).
-    values = ParameterValue.objects.select_related("parameter", "basis").order_by(
-        "parameter__key"
-    )
+    values = ParameterValue.objects.select_related("parameter", "basis").order_by("parameter__key")
     return Prefetch("parameter_values", queryset=values)
 
 
@@ -586,7 +584,7 @@ class ParameterBasis(models.Model):
     parameter_value = models.OneToOneField(
         ParameterValue, on_delete=models.PROTECT, related_name="basis"
     )
-    quantities = models.ManyToManyField(Quantity, related_name="+")
+    quantities = models.ManyToManyField(Quantity, through="BasisTerm", related_name="+")
     rounding = models.CharField(max_length=10, choices=Rounding.choices)
     when_absent = models.CharField(
         max_length=12, choices=WhenAbsent.choices, default=WhenAbsent.UNAVAILABLE
@@ -615,6 +613,36 @@ class ParameterBasis(models.Model):
         if not self._state.adding:
             raise ImmutableVersionError("A basis belongs to an immutable rule version.")
         super().save(*args, **kwargs)
+
+    @property
+    def summed(self) -> list[Quantity]:
+        """The quantities summed, in the order the rule names them (prefetch
+        `basis_terms_prefetch()`; one query otherwise)."""
+        return [term.quantity for term in self.terms.all()]
+
+
+def basis_terms_prefetch() -> Prefetch:
+    """Bases' terms, in order, with their quantities: for `ParameterBasis.summed`."""
+    return Prefetch("terms", queryset=BasisTerm.objects.select_related("quantity"))
+
+
+class BasisTerm(models.Model):
+    """One quantity summed in a basis, in the order the rule names them."""
+
+    basis = models.ForeignKey(ParameterBasis, on_delete=models.CASCADE, related_name="terms")
+    quantity = models.ForeignKey(Quantity, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["basis", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["basis", "quantity"], name="rulebook_basis_term_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.basis}: {self.quantity.key}"
 
 
 class NominationEvent(models.Model):
@@ -652,9 +680,7 @@ class NominationEvent(models.Model):
 class Nomination(models.Model):
     """One candidate's nominations in an event."""
 
-    event = models.ForeignKey(
-        NominationEvent, on_delete=models.CASCADE, related_name="nominations"
-    )
+    event = models.ForeignKey(NominationEvent, on_delete=models.CASCADE, related_name="nominations")
     candidate = models.CharField(max_length=200)
     mp_nominations = models.PositiveIntegerField("MP nominations")
     clp_nominations = models.PositiveIntegerField("CLP nominations", null=True, blank=True)

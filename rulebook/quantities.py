@@ -23,6 +23,7 @@ from rulebook.models import (
     QuantityValue,
     Rulebook,
     RuleVersion,
+    basis_terms_prefetch,
 )
 from rulebook.thresholds import Computed, Input, compute_threshold, qualifies
 
@@ -62,7 +63,11 @@ class QuantityTable:
         return sorted({v.effective_from for i in ids for v in self._by_quantity.get(i, [])})
 
     def compute(
-        self, value: ParameterValue, on: datetime.date, *, quantities_on: datetime.date = None
+        self,
+        value: ParameterValue,
+        on: datetime.date,
+        *,
+        quantities_on: datetime.date | None = None,
     ) -> Computed | None:
         """The figure `value` comes to, with the quantities of `quantities_on` (default `on`);
         None when the value states no basis. Needs `value.basis` with its quantities loaded
@@ -73,7 +78,7 @@ class QuantityTable:
         day = quantities_on or on
         return compute_threshold(
             percentage=value.value,
-            inputs=[self.input(q, day) for q in basis.quantities.all()],
+            inputs=[self.input(q, day) for q in basis.summed],
             rounding=basis.rounding,
             when_absent=basis.when_absent,
             unit=basis.unit,
@@ -94,7 +99,7 @@ def load_bases(values: Iterable[ParameterValue]) -> list[ParameterValue]:
     if with_basis:
         prefetch_related_objects(
             [v.basis for v in with_basis],
-            Prefetch("quantities", queryset=Quantity.objects.order_by("key")),
+            basis_terms_prefetch(),
         )
     return with_basis
 
@@ -185,10 +190,7 @@ class EventEvaluator:
             if version.effective_from <= rules_on:
                 in_force[version.rule_id] = version
         stating = [
-            (v, pv)
-            for v in in_force.values()
-            if not v.repealed
-            for pv in v.parameter_values.all()
+            (v, pv) for v in in_force.values() if not v.repealed for pv in v.parameter_values.all()
         ]
         version, value = max(stating, key=lambda s: s[0].effective_from, default=(None, None))
         computed = (
@@ -248,7 +250,7 @@ def computed_steps(points: list) -> list[ComputedStep]:
         basis = point.stated.basis
         days = [point.effective_from] + [
             day
-            for day in table.changes(basis.quantities.all())
+            for day in table.changes(basis.summed)
             if day > point.effective_from and (point.until is None or day < point.until)
         ]
         for start, end in zip(days, [*days[1:], point.until], strict=True):

@@ -60,23 +60,66 @@ GUILD = {
             "label": "council members",
             "unit": "members",
             "values": [
-                {"value": 198, "effective_from": "2012-01-01", "source": "Roll 2012", "confidence": "V"},
-                {"value": 20, "effective_from": "2015-06-01", "source": "Roll 2015", "confidence": "P"},
-                {"value": 240, "effective_from": "2019-01-01", "source": "Roll 2019", "confidence": "U", "note": "approximate"},
+                {
+                    "value": 198,
+                    "effective_from": "2012-01-01",
+                    "source": "Roll 2012",
+                    "confidence": "V",
+                },
+                {
+                    "value": 20,
+                    "effective_from": "2015-06-01",
+                    "source": "Roll 2015",
+                    "confidence": "P",
+                },
+                {
+                    "value": 240,
+                    "effective_from": "2019-01-01",
+                    "source": "Roll 2019",
+                    "confidence": "U",
+                    "note": "approximate",
+                },
             ],
         },
         {
             "key": "wardens",
             "label": "wardens",
             "values": [
-                {"value": 1, "effective_from": "2015-06-01", "source": "Roll 2015", "confidence": "V"},
+                {
+                    "value": 1,
+                    "effective_from": "2015-06-01",
+                    "source": "Roll 2015",
+                    "confidence": "V",
+                },
             ],
         },
     ],
     "parameter_bases": [
-        {"rule": "r1", "version": 1, "parameter": "chair_threshold", "quantities": ["council"], "rounding": "up", "unit": "nominations"},
-        {"rule": "r1", "version": 2, "parameter": "chair_threshold", "quantities": ["council", "wardens"], "rounding": "up", "unit": "nominations"},
-        {"rule": "r1", "version": 3, "parameter": "chair_threshold", "quantities": ["council", "wardens"], "rounding": "nearest", "when_absent": "zero", "unit": "nominations"},
+        {
+            "rule": "r1",
+            "version": 1,
+            "parameter": "chair_threshold",
+            "quantities": ["council"],
+            "rounding": "up",
+            "unit": "nominations",
+        },
+        {
+            "rule": "r1",
+            "version": 2,
+            "parameter": "chair_threshold",
+            "quantities": ["council", "wardens"],
+            "rounding": "up",
+            "unit": "nominations",
+        },
+        {
+            "rule": "r1",
+            "version": 3,
+            "parameter": "chair_threshold",
+            "quantities": ["council", "wardens"],
+            "rounding": "nearest",
+            "when_absent": "zero",
+            "unit": "nominations",
+        },
     ],
     "nomination_events": [
         {

@@ -46,15 +46,16 @@ from rulebook.exchange.values import (
     model_field,
 )
 from rulebook.models import (
+    BasisTerm,
     Confidence,
     Nomination,
     NominationEvent,
-    Parameter,
     ParameterBasis,
     ParameterValue,
     Quantity,
     QuantityValue,
     Rulebook,
+    basis_terms_prefetch,
     json_number,
 )
 from rulebook.validators import COUNT_MAX
@@ -97,9 +98,12 @@ def _confidence(item, path, errors) -> str | None:
 
 def _source(item, path, errors, model) -> str | None:
     return as_text(
-        item.get("source"), f"{path}.source", errors, field=model_field(model, "source"),
+        item.get("source"),
+        f"{path}.source",
+        errors,
+        field=model_field(model, "source"),
         required=True,
-    )  # fmt: skip
+    )
 
 
 # --- quantities -----------------------------------------------------------------------------
@@ -121,11 +125,14 @@ def validate_quantities(value, context) -> list[str]:
             continue
         texts = {
             name: as_text(
-                item.get(name), f"{path}.{name}", errors, field=model_field(Quantity, name),
+                item.get(name),
+                f"{path}.{name}",
+                errors,
+                field=model_field(Quantity, name),
                 required=name in ("key", "label"),
             )
             for name in ("key", "label", "unit", "description")
-        }  # fmt: skip
+        }
         values = _check_values(item.get("values"), f"{path}.values", errors)
         key = texts["key"]
         if key and key in planned:
@@ -241,7 +248,9 @@ def validate_bases(value, context) -> list[str]:
                     f"{path}.parameter: version {seq} of rule {rule!r} states no {parameter!r}"
                 )
             if (rule, seq, parameter) in seen:
-                errors.append(f"{path}: the same value's basis is given by {seen[rule, seq, parameter]}")
+                errors.append(
+                    f"{path}: the same value's basis is given by {seen[rule, seq, parameter]}"
+                )
             seen[rule, seq, parameter] = path
         keys = as_list(item.get("quantities"), f"{path}.quantities", errors)
         if not keys:
@@ -258,9 +267,12 @@ def validate_bases(value, context) -> list[str]:
                 item.get("rounding"), f"{path}.rounding", errors, ParameterBasis.Rounding.values
             ),
             "when_absent": _choice(
-                item.get("when_absent"), f"{path}.when_absent", errors,
-                ParameterBasis.WhenAbsent.values, default="unavailable",
-            ),  # fmt: skip
+                item.get("when_absent"),
+                f"{path}.when_absent",
+                errors,
+                ParameterBasis.WhenAbsent.values,
+                default="unavailable",
+            ),
             "unit": as_text(
                 item.get("unit"), f"{path}.unit", errors, field=model_field(ParameterBasis, "unit")
             ),
@@ -286,7 +298,10 @@ def load_bases(value, rulebook: Rulebook, context, by) -> list[ParameterBasis]:
             when_absent=row["when_absent"],
             unit=row["unit"],
         )
-        basis.quantities.set([quantities[key] for key in row["quantities"]])
+        BasisTerm.objects.bulk_create(
+            BasisTerm(basis=basis, quantity=quantities[key], position=position)
+            for position, key in enumerate(row["quantities"])
+        )
         bases.append(basis)
     return bases
 
@@ -295,7 +310,7 @@ def dump_bases(rulebook: Rulebook, at: datetime.date | None) -> list:
     bases = (
         ParameterBasis.objects.filter(parameter_value__parameter__rulebook=rulebook)
         .select_related("parameter_value__version__rule", "parameter_value__parameter")
-        .prefetch_related("quantities")
+        .prefetch_related(basis_terms_prefetch())
     )
     if at is not None:
         bases = bases.filter(parameter_value__version__effective_from__lte=at)
@@ -304,7 +319,7 @@ def dump_bases(rulebook: Rulebook, at: datetime.date | None) -> list:
             "rule": b.parameter_value.version.rule.key,
             "version": b.parameter_value.version.seq,
             "parameter": b.parameter_value.parameter.key,
-            "quantities": sorted(q.key for q in b.quantities.all()),
+            "quantities": [q.key for q in b.summed],
             "rounding": b.rounding,
             "when_absent": b.when_absent,
             "unit": b.unit,
@@ -326,9 +341,12 @@ def validate_events(value, context) -> list[str]:
         if not check_keys(item, path, errors, EVENT_KEYS):
             continue
         slug = as_text(
-            item.get("slug"), f"{path}.slug", errors,
-            field=model_field(NominationEvent, "slug"), required=True,
-        )  # fmt: skip
+            item.get("slug"),
+            f"{path}.slug",
+            errors,
+            field=model_field(NominationEvent, "slug"),
+            required=True,
+        )
         if slug and slug in slugs:
             errors.append(f"{path}.slug: {slug!r} is used twice")
         slugs.add(slug)
@@ -338,15 +356,20 @@ def validate_events(value, context) -> list[str]:
         event = {
             "slug": slug,
             "title": as_text(
-                item.get("title"), f"{path}.title", errors,
-                field=model_field(NominationEvent, "title"), required=True,
-            ),  # fmt: skip
+                item.get("title"),
+                f"{path}.title",
+                errors,
+                field=model_field(NominationEvent, "title"),
+                required=True,
+            ),
             "date": as_date(item.get("date"), f"{path}.date", errors),
             "parameter": parameter,
             "reported_threshold": _count(
-                item.get("reported_threshold"), f"{path}.reported_threshold", errors,
+                item.get("reported_threshold"),
+                f"{path}.reported_threshold",
+                errors,
                 required=False,
-            ),  # fmt: skip
+            ),
             "source": _source(item, path, errors, NominationEvent),
             "confidence": _confidence(item, path, errors),
             "note": as_text(item.get("note"), f"{path}.note", errors),
@@ -359,14 +382,18 @@ def validate_events(value, context) -> list[str]:
 
 def _check_nominations(value, path, errors) -> list[dict]:
     rows, names = [], set()
-    for index, item in enumerate(as_list([] if value is None else value, f"{path}.nominations", errors)):  # fmt: skip
+    items = as_list([] if value is None else value, f"{path}.nominations", errors)
+    for index, item in enumerate(items):
         at = f"{path}.nominations[{index}]"
         if not check_keys(item, at, errors, NOMINATION_KEYS):
             continue
         candidate = as_text(
-            item.get("candidate"), f"{at}.candidate", errors,
-            field=model_field(Nomination, "candidate"), required=True,
-        )  # fmt: skip
+            item.get("candidate"),
+            f"{at}.candidate",
+            errors,
+            field=model_field(Nomination, "candidate"),
+            required=True,
+        )
         if candidate and candidate in names:
             errors.append(f"{at}.candidate: {candidate!r} is listed twice")
         names.add(candidate)

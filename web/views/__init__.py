@@ -1,7 +1,7 @@
 """Member pages: fetch, check the input, build a context, render. No login needed to read."""
 
-from web.views.events import event_detail, event_list, quantity_detail
 from web.views.book import changes, cite, contents, healthz, index
+from web.views.events import event_detail, event_list, quantity_detail
 from web.views.parameters import parameter_detail
 from web.views.proposals import proposal_detail, proposal_list
 from web.views.rules import blame_view, compare_versions, rule_detail, version_detail
@@ -19,8 +19,8 @@ __all__ = [
     "index",
     "parameter_detail",
     "proposal_detail",
-    "quantity_detail",
     "proposal_list",
+    "quantity_detail",
     "rule_detail",
     "search",
     "version_detail",
