@@ -210,14 +210,14 @@ class AuditedInlinesMixin(AuditedSaveMixin):
     moves and cached pages showing the figure are not served stale."""
 
     def save_formset(self, request, form, formset, change):
-        forms = {f.instance: f for f in formset.forms}
+        forms = {id(f.instance): f for f in formset.forms}
         instances = formset.save(commit=False)
         parent = form.instance
         for obj in formset.deleted_objects:
             self._audit_row(request, parent, obj, "delete", {})
             obj.delete()
         for obj in instances:
-            adding, row = obj.pk is None, forms.get(obj)
+            adding, row = obj.pk is None, forms.get(id(obj))
             obj.save()
             names = row.changed_data if row is not None else []
             changes = {

@@ -141,3 +141,41 @@ GUILD = {
 
 def guild_document() -> dict:
     return copy.deepcopy(GUILD)
+
+
+def grown_guild_document(extra: int) -> dict:
+    """The guild with `extra` more rules, each stating its own percentage of the council with
+    a basis, and a second event: to show that pages cost the same whatever the numbers."""
+    document = guild_document()
+    for n in range(extra):
+        key = f"quorum_{n}"
+        document["parameters"].append({"key": key, "label": f"Quorum {n}", "unit": "%"})
+        document["rules"].append(
+            {
+                "key": f"q{n}",
+                "versions": [
+                    {
+                        "number": f"Q{n}",
+                        "heading": f"Quorum {n}",
+                        "text": f"{10 + n} per cent of the council.",
+                        "effective_from": "2012-01-01",
+                        "parameters": {key: 10 + n},
+                        "provenance": "printed",
+                        "source": "Guild rules 2012",
+                    }
+                ],
+            }
+        )
+        document["parameter_bases"].append(
+            {
+                "rule": f"q{n}",
+                "version": 1,
+                "parameter": key,
+                "quantities": ["council"],
+                "rounding": "down",
+            }
+        )
+        document["nomination_events"][0]["nominations"].append(
+            {"candidate": f"Extra {n}", "mp": n, "source": "Gazette", "confidence": "U"}
+        )
+    return document
