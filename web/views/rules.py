@@ -12,7 +12,7 @@ from django.views.decorators.http import etag
 from proposals.caching import per_reader
 from rulebook.diff import DiffInputTooLarge, compare
 from rulebook.etags import fingerprint
-from rulebook.models import RuleVersion
+from rulebook.models import RuleVersion, parameter_values_prefetch
 from rulebook.quantities import attach_computed
 from rulebook.selectors import rule_blame, still_pending
 from web.forms import BadQuery, CompareForm, OnDateForm, today
@@ -122,7 +122,7 @@ def version_detail(request, rulebook, key, seq):
     if version is None:
         raise NotFound(f"Rule {rule.key} has no version {seq}.")
     version.rule = rule
-    prefetch_related_objects([version], "parameter_values__parameter")
+    prefetch_related_objects([version], parameter_values_prefetch())
     attach_computed([version], on=version.effective_from)  # the figures when it took effect
     attach_proposals([version])
     previous = versions[0] if len(versions) == 2 else None
