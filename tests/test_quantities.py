@@ -9,7 +9,14 @@ import pytest
 from django.urls import reverse
 
 from rulebook.exchange import InvalidRulebookFile, rulebook_export, rulebook_import
-from rulebook.models import AuditEntry, ParameterBasis, Quantity, QuantityValue, Rulebook
+from rulebook.models import (
+    AuditEntry,
+    NominationEvent,
+    ParameterBasis,
+    Quantity,
+    QuantityValue,
+    Rulebook,
+)
 from tests.factories import staff
 from tests.numbers_book import grown_guild_document, guild_document
 
@@ -333,3 +340,13 @@ def test_a_value_refused_by_the_admin_writes_nothing(client, guild):
     assert response.status_code == 200  # the form again, with its errors
     assert quantity.values.count() == 1
     assert AuditEntry.objects.count() == before
+
+
+@pytest.mark.parametrize("name", ["quantity", "parameterbasis", "nominationevent"])
+def test_the_new_admin_pages_render(client, guild, name):
+    client.force_login(staff("root", superuser=True))
+    assert client.get(reverse(f"admin:rulebook_{name}_changelist")).status_code == 200
+    model = {"quantity": Quantity, "parameterbasis": ParameterBasis}.get(name, NominationEvent)
+    first = model.objects.first()
+    response = client.get(reverse(f"admin:rulebook_{name}_change", args=[first.pk]))
+    assert response.status_code == 200
