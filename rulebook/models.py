@@ -676,6 +676,12 @@ class NominationEvent(models.Model):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        # The threshold must be one of this book's parameters (the importer checks the same).
+        if self.parameter_id and self.rulebook_id:
+            if self.parameter.rulebook_id != self.rulebook_id:
+                raise ValidationError({"parameter": "Choose a parameter of this event's book."})
+
 
 class Nomination(models.Model):
     """One candidate's nominations in an event."""

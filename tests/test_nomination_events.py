@@ -249,3 +249,13 @@ def test_every_demo_figure_names_its_source_and_confidence(demo):
     for nomination in Nomination.objects.filter(event__in=events):
         assert nomination.source.strip()
         assert nomination.confidence in {"V", "P", "U"}
+
+
+def test_an_event_cannot_be_judged_against_another_books_parameter(guild):
+    from django.core.exceptions import ValidationError
+
+    other = rulebook_import(data={**guild_document(), "rulebook": {"slug": "other", "title": "O"}})
+    event = NominationEvent.objects.get(rulebook=guild)
+    event.parameter = other.parameters.get()
+    with pytest.raises(ValidationError, match="parameter of this event's book"):
+        event.full_clean()
