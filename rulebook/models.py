@@ -678,9 +678,9 @@ class NominationEvent(models.Model):
 
     def clean(self):
         # The threshold must be one of this book's parameters (the importer checks the same).
-        if self.parameter_id and self.rulebook_id:
-            if self.parameter.rulebook_id != self.rulebook_id:
-                raise ValidationError({"parameter": "Choose a parameter of this event's book."})
+        same_book = self.parameter_id is None or self.parameter.rulebook_id == self.rulebook_id
+        if self.rulebook_id and not same_book:
+            raise ValidationError({"parameter": "Choose a parameter of this event's book."})
 
 
 class Nomination(models.Model):
