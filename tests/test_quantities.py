@@ -3,6 +3,7 @@ does not know (tests/numbers_book.py): figures checked by hand on several dates,
 page and API answer that shows a parameter, at a fixed number of queries; the file sections
 (round trip and every problem by path); the admin's writes audited."""
 
+import datetime
 import re
 
 import pytest
@@ -350,3 +351,21 @@ def test_the_new_admin_pages_render(client, guild, name):
     first = model.objects.first()
     response = client.get(reverse(f"admin:rulebook_{name}_change", args=[first.pk]))
     assert response.status_code == 200
+
+
+def test_an_export_at_a_date_keeps_the_basis_of_the_version_then_in_force(guild):
+    exported = rulebook_export(rulebook=guild, at=datetime.date(2017, 1, 1))
+    assert exported["parameter_bases"] == [
+        {
+            "rule": "r1",
+            "version": 1,
+            "parameter": "chair_threshold",
+            "quantities": ["council", "wardens"],
+            "rounding": "up",
+            "when_absent": "unavailable",
+            "unit": "nominations",
+        }
+    ]
+    copy = rulebook_import(data={**exported, "rulebook": {"slug": "guild-2017", "title": "G"}})
+    basis = ParameterBasis.objects.get(parameter_value__parameter__rulebook=copy)
+    assert basis.parameter_value.value == 15

@@ -55,6 +55,7 @@ from rulebook.models import (
     Quantity,
     QuantityValue,
     Rulebook,
+    RuleVersion,
     basis_terms_prefetch,
     json_number,
 )
@@ -313,11 +314,14 @@ def dump_bases(rulebook: Rulebook, at: datetime.date | None) -> list:
         .prefetch_related(basis_terms_prefetch())
     )
     if at is not None:
-        bases = bases.filter(parameter_value__version__effective_from__lte=at)
+        # An export at a date writes each rule's version in force then as its only version
+        # (version 1 of the file): only those versions' bases, numbered so.
+        in_force = RuleVersion.objects.filter(rule__rulebook=rulebook).in_force(on=at)
+        bases = bases.filter(parameter_value__version__in=in_force.filter(repealed=False))
     rows = [
         {
             "rule": b.parameter_value.version.rule.key,
-            "version": b.parameter_value.version.seq,
+            "version": 1 if at is not None else b.parameter_value.version.seq,
             "parameter": b.parameter_value.parameter.key,
             "quantities": [q.key for q in b.summed],
             "rounding": b.rounding,
