@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from proposals.api import audit, history, workflow
 from proposals.api import views as proposals
-from rulebook.api import reports
+from rulebook.api import numbers, reports
 from rulebook.api import views as rulebook
 from rulebook.api.errors import not_found_json
 from web.api import AknView
@@ -86,6 +86,18 @@ urlpatterns = [
         name="body-detail",
     ),
     path(BOOK + "akn/", AknView.as_view(), name="akn"),
+    path(BOOK + "quantities/", numbers.QuantityViewSet.as_view(LIST), name="quantity-list"),
+    path(
+        BOOK + "quantities/<parameter_key:key>/",
+        numbers.QuantityViewSet.as_view(DETAIL),
+        name="quantity-detail",
+    ),
+    path(BOOK + "events/", numbers.NominationEventViewSet.as_view(LIST), name="event-list"),
+    path(
+        BOOK + "events/<slug:event>/",
+        numbers.NominationEventViewSet.as_view(DETAIL),
+        name="event-detail",
+    ),
     # [\s\S], not ".": an address with CR/LF in it is still under /api/, so still a JSON 404.
     re_path(r"^[\s\S]*$", not_found_json, name="not-found"),
 ]

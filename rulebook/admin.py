@@ -11,7 +11,19 @@ from django.db.models import Count, OuterRef, Subquery
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from rulebook.models import AuditEntry, Parameter, ParameterValue, Rule, Rulebook, RuleVersion
+from rulebook.models import (
+    AuditEntry,
+    Nomination,
+    NominationEvent,
+    Parameter,
+    ParameterBasis,
+    ParameterValue,
+    Quantity,
+    QuantityValue,
+    Rule,
+    Rulebook,
+    RuleVersion,
+)
 from rulebook.services import audit_record
 
 
@@ -187,3 +199,98 @@ class AuditEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description="what changed")
     def what_changed(self, obj):
         return format_html_join(mark_safe("<br>"), "{}", ((line,) for line in obj.lines()))
+
+
+# --- Quantities, bases and nomination events (issue 13) --------------------------------------
+
+
+class AuditedInlinesMixin(AuditedSaveMixin):
+    """Inline rows (a quantity's values, an event's nominations) are writes to the record too:
+    each added, changed or deleted row is audited against the parent, so the book's revision
+    moves and cached pages showing the figure are not served stale."""
+
+    def save_formset(self, request, form, formset, change):
+        forms = {id(f.instance): f for f in formset.forms}
+        instances = formset.save(commit=False)
+        parent = form.instance
+        for obj in formset.deleted_objects:
+            self._audit_row(request, parent, obj, "delete", {})
+            obj.delete()
+        for obj in instances:
+            adding, row = obj.pk is None, forms.get(id(obj))
+            obj.save()
+            names = row.changed_data if row is not None else []
+            changes = {
+                name: (None if adding else row.initial.get(name), getattr(obj, name))
+                for name in names
+            }
+            self._audit_row(request, parent, obj, "create" if adding else "update", changes)
+        formset.save_m2m()
+
+    def _audit_row(self, request, parent, obj, verb, changes):
+        audit_record(
+            action=f"{obj._meta.model_name}.{verb}",
+            subject=f"{parent}: {obj}",
+            by=request.user,
+            rulebook=parent.rulebook,
+            record=parent,
+            changes=changes,
+        )
+
+
+class QuantityValueInline(admin.TabularInline):
+    model = QuantityValue
+    fields = ["effective_from", "value", "source", "confidence", "note"]
+    extra = 1
+
+
+@admin.register(Quantity)
+class QuantityAdmin(AuditedInlinesMixin, admin.ModelAdmin):
+    list_display = ["key", "label", "unit", "rulebook"]
+    list_filter = ["rulebook"]
+    list_select_related = ["rulebook"]
+    search_fields = ["key", "label"]
+    fields = ["rulebook", "key", "label", "unit", "description"]
+    inlines = [QuantityValueInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Bases name the quantity: its key and book never change once declared.
+        return ["rulebook", "key"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ParameterBasis)
+class ParameterBasisAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Bases belong to immutable versions: recorded with the version (import), shown here."""
+
+    list_display = ["parameter_value", "rounding", "when_absent", "unit"]
+    list_select_related = ["parameter_value__parameter", "parameter_value__version__rule"]
+    fields = ["parameter_value", "quantities", "rounding", "when_absent", "unit"]
+    readonly_fields = fields
+
+
+class NominationInline(admin.TabularInline):
+    model = Nomination
+    fields = ["candidate", "mp_nominations", "clp_nominations", "affiliate_nominations"]
+    fields += ["source", "confidence", "note"]
+    extra = 1
+
+
+@admin.register(NominationEvent)
+class NominationEventAdmin(AuditedInlinesMixin, admin.ModelAdmin):
+    list_display = ["title", "date", "parameter", "rulebook"]
+    list_filter = ["rulebook"]
+    list_select_related = ["rulebook", "parameter"]
+    search_fields = ["title", "slug"]
+    fields = ["rulebook", "slug", "title", "date", "parameter", "reported_threshold"]
+    fields += ["source", "confidence", "note"]
+    inlines = [NominationInline]
+    autocomplete_fields = ["parameter"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["rulebook", "slug"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,5 +7,7 @@ class RulebookConfig(AppConfig):
 
     def ready(self):
         from rulebook import converters
+        from rulebook.exchange import numbers
 
         converters.register()
+        numbers.register_sections()  # quantities, parameter bases, nomination events

@@ -128,7 +128,8 @@ class Rule(models.Model):
 def parameter_values_prefetch() -> Prefetch:
     """Versions' parameter values with their parameters, by key: for `with_parameters`, and
     for `prefetch_related_objects` on versions already fetched."""
-    values = ParameterValue.objects.select_related("parameter").order_by("parameter__key")
+    # The basis (a one-to-one, joined) comes along for the computed figures (issue 13).
+    values = ParameterValue.objects.select_related("parameter", "basis").order_by("parameter__key")
     return Prefetch("parameter_values", queryset=values)
 
 
@@ -527,3 +528,229 @@ def _shown(value) -> str:
 # The tables that hold history: rows are only ever inserted (the database refuses UPDATE,
 # DELETE and TRUNCATE on PostgreSQL; `create_app_role` grants only SELECT and INSERT on them).
 HISTORY_MODELS = (RuleVersion, ParameterValue, AuditEntry)
+
+
+# --- Quantities, the bases of parameters, nomination events (issue 13) ----------------------
+
+
+class Confidence(models.TextChoices):
+    """How sure the record is of a figure (the grading of the demo's notes, issue 9)."""
+
+    VERIFIED = "V", "Verified in a contemporaneous source"
+    PARTIAL = "P", "Partial or secondary source"
+    UNCERTAIN = "U", "Uncertain"
+
+
+class Quantity(models.Model):
+    """Something a rule counts, e.g. the Commons members of the PLP, with dated values."""
+
+    rulebook = models.ForeignKey(Rulebook, on_delete=models.PROTECT, related_name="quantities")
+    key = models.CharField(
+        max_length=KEY_MAX_LENGTH,
+        validators=[RegexValidator(PARAMETER_KEY_PATTERN, "Use lower_case_with_underscores.")],
+        help_text="Stable key, e.g. plp_commons_members.",
+    )
+    label = models.CharField(
+        max_length=200, help_text="As the working reads it, e.g. 'Commons members of the PLP'."
+    )
+    unit = models.CharField(max_length=40, blank=True, help_text="For example MPs or CLPs.")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["rulebook", "key"]
+        verbose_name_plural = "quantities"
+        constraints = [
+            models.UniqueConstraint(fields=["rulebook", "key"], name="rulebook_quantity_unique"),
+        ]
+
+    def __str__(self):
+        return self.label or self.key
+
+
+class QuantityValueQuerySet(models.QuerySet):
+    def of_rulebook(self, rulebook: Rulebook):
+        """Every value of the book's quantities, oldest first, with its quantity (one query)."""
+        return (
+            self.filter(quantity__rulebook=rulebook)
+            .select_related("quantity")
+            .order_by("quantity__key", "effective_from")
+        )
+
+
+class QuantityValue(models.Model):
+    """A quantity's value from `effective_from` until its next value."""
+
+    quantity = models.ForeignKey(Quantity, on_delete=models.PROTECT, related_name="values")
+    value = models.DecimalField(max_digits=14, decimal_places=4)
+    effective_from = models.DateField(help_text="The first day the quantity had this value.")
+    source = models.TextField(help_text="Where the figure comes from, e.g. 'Guardian 2020-01-13'.")
+    confidence = models.CharField(max_length=1, choices=Confidence.choices)
+    note = models.TextField(blank=True)
+
+    objects = QuantityValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["quantity", "effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quantity", "effective_from"], name="rulebook_quantity_value_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0), name="rulebook_quantity_value_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__in=["V", "P", "U"]),
+                name="rulebook_quantity_value_confidence_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=""), name="rulebook_quantity_value_source_required"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.quantity.key} = {self.shown} from {self.effective_from}"
+
+    @property
+    def shown(self) -> str:
+        """The value as written: 232, not 232.0000 or 2.32E+2."""
+        return f"{self.value.normalize():f}"
+
+
+class ParameterBasis(models.Model):
+    """What a percentage stated by a rule version is a percentage of, and how the figure is
+    rounded: it belongs to the version (a rule change may change the basis, as Conference
+    2015 added the EPLP to the PLP), so like the version it is never changed."""
+
+    class Rounding(models.TextChoices):
+        UP = "up", "Round up"  # "at least 15 per cent"
+        DOWN = "down", "Round down"
+        NEAREST = "nearest", "Round to the nearest (halves up)"
+
+    class WhenAbsent(models.TextChoices):
+        UNAVAILABLE = "unavailable", "No figure: say which value is missing"
+        ZERO = "zero", "Count a missing value as none (e.g. a body that no longer exists)"
+
+    parameter_value = models.OneToOneField(
+        ParameterValue, on_delete=models.PROTECT, related_name="basis"
+    )
+    quantities = models.ManyToManyField(Quantity, through="BasisTerm", related_name="+")
+    rounding = models.CharField(max_length=10, choices=Rounding.choices)
+    when_absent = models.CharField(
+        max_length=12, choices=WhenAbsent.choices, default=WhenAbsent.UNAVAILABLE
+    )
+    unit = models.CharField(
+        max_length=40, blank=True, help_text="What the figure counts, e.g. 'nominations'."
+    )
+
+    class Meta:
+        verbose_name_plural = "parameter bases"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rounding__in=["up", "down", "nearest"]),
+                name="rulebook_basis_rounding_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(when_absent__in=["unavailable", "zero"]),
+                name="rulebook_basis_when_absent_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"basis of {self.parameter_value}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ImmutableVersionError("A basis belongs to an immutable rule version.")
+        super().save(*args, **kwargs)
+
+    @property
+    def summed(self) -> list[Quantity]:
+        """The quantities summed, in the order the rule names them (prefetch
+        `basis_terms_prefetch()`; one query otherwise)."""
+        return [term.quantity for term in self.terms.all()]
+
+
+def basis_terms_prefetch() -> Prefetch:
+    """Bases' terms, in order, with their quantities: for `ParameterBasis.summed`."""
+    return Prefetch("terms", queryset=BasisTerm.objects.select_related("quantity"))
+
+
+class BasisTerm(models.Model):
+    """One quantity summed in a basis, in the order the rule names them."""
+
+    basis = models.ForeignKey(ParameterBasis, on_delete=models.CASCADE, related_name="terms")
+    quantity = models.ForeignKey(Quantity, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["basis", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["basis", "quantity"], name="rulebook_basis_term_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.basis}: {self.quantity.key}"
+
+
+class NominationEvent(models.Model):
+    """A round of nominations (e.g. a leadership election's), judged against a parameter."""
+
+    rulebook = models.ForeignKey(
+        Rulebook, on_delete=models.PROTECT, related_name="nomination_events"
+    )
+    slug = models.SlugField(max_length=80, help_text="In the event's address; never changes.")
+    title = models.CharField(max_length=200)
+    date = models.DateField(help_text="The day nominations closed: the rules and quantities read.")
+    parameter = models.ForeignKey(
+        Parameter,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The threshold the nominations are judged against.",
+    )
+    reported_threshold = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The threshold as reported at the time, if known."
+    )
+    source = models.TextField()
+    confidence = models.CharField(max_length=1, choices=Confidence.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["rulebook", "date", "slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["rulebook", "slug"], name="rulebook_event_unique"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        # The threshold must be one of this book's parameters (the importer checks the same).
+        same_book = self.parameter_id is None or self.parameter.rulebook_id == self.rulebook_id
+        if self.rulebook_id and not same_book:
+            raise ValidationError({"parameter": "Choose a parameter of this event's book."})
+
+
+class Nomination(models.Model):
+    """One candidate's nominations in an event."""
+
+    event = models.ForeignKey(NominationEvent, on_delete=models.CASCADE, related_name="nominations")
+    candidate = models.CharField(max_length=200)
+    mp_nominations = models.PositiveIntegerField("MP nominations")
+    clp_nominations = models.PositiveIntegerField("CLP nominations", null=True, blank=True)
+    affiliate_nominations = models.PositiveIntegerField(null=True, blank=True)
+    source = models.TextField()
+    confidence = models.CharField(max_length=1, choices=Confidence.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["event", "-mp_nominations", "candidate"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "candidate"], name="rulebook_nomination_unique"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.candidate}: {self.mp_nominations}"

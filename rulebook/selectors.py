@@ -325,6 +325,8 @@ class TimelinePoint:
     until: datetime.date | None
     value: Decimal | None
     version: RuleVersion
+    # The stated value's row, with its basis (issue 13: the computed figure), or None in a gap.
+    stated: ParameterValue | None = None
 
     def status(self, on: datetime.date) -> str:
         """On `on` (today, for pages and the API): *pending* until it takes effect — adopted
@@ -348,7 +350,9 @@ def parameter_timeline(*, parameter: Parameter) -> list[TimelinePoint]:
 def parameter_timelines(*, parameters) -> dict[int, list[TimelinePoint]]:
     """`parameter_timeline` of several parameters at once, by parameter id. Two queries."""
     stated = list(
-        ParameterValue.objects.filter(parameter__in=parameters).select_related("version__rule")
+        ParameterValue.objects.filter(parameter__in=parameters).select_related(
+            "version__rule", "basis"
+        )
     )
     rule_ids = {pv.version.rule_id for pv in stated}
     versions = RuleVersion.objects.filter(rule_id__in=rule_ids).order_by("effective_from", "seq")
@@ -361,12 +365,13 @@ def parameter_timelines(*, parameters) -> dict[int, list[TimelinePoint]]:
 
 def _timeline(stated: list[ParameterValue], versions: list[RuleVersion]) -> list[TimelinePoint]:
     rule_ids = {pv.version.rule_id for pv in stated}
-    values = {pv.version_id: pv.value for pv in stated}
+    values = {pv.version_id: pv for pv in stated}
     versions = [v for v in versions if v.rule_id in rule_ids]
     points: list[TimelinePoint] = []
     for index, version in enumerate(versions):
         following = next((v for v in versions[index + 1 :] if v.rule_id == version.rule_id), None)
-        value = values.get(version.pk)
+        row = values.get(version.pk)
+        value = row.value if row is not None else None
         if value is None and not points:
             continue
         points.append(
@@ -375,6 +380,7 @@ def _timeline(stated: list[ParameterValue], versions: list[RuleVersion]) -> list
                 until=following.effective_from if following else None,
                 value=value,
                 version=version,
+                stated=row,
             )
         )
     return points

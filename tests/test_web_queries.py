@@ -16,7 +16,7 @@ PAGES = {
     "/coop/rules/nominations/": 13,  # rule, versions, parameters, amendments twice, proposals,
     # votes, bodies, card-vote sections, roll calls, roll-call members, the references in the
     # text, the rules citing it
-    "/coop/rules/nominations/v/2/": 10,  # ETag, rule, versions, parameters (2), amendment,
+    "/coop/rules/nominations/v/2/": 9,  # ETag, rule, versions, parameters with bases, amendment,
     # proposal, votes, bodies, sections
     "/coop/rules/nominations/compare/?from=1&to=3": 3,  # ETag, rule, the two versions
     "/coop/rules/nominations/compare/?from=1&to=3&view=side": 3,

@@ -37,4 +37,7 @@ urlpatterns = [
         name="watch_unsubscribe",
     ),
     path(book + "edition.pdf", views.edition, name="edition"),
+    path(book + "quantities/<parameter_key:key>/", views.quantity_detail, name="quantity"),
+    path(book + "events/", views.event_list, name="events"),
+    path(book + "events/<str:slug>/", views.event_detail, name="event"),
 ]

@@ -111,14 +111,74 @@ class TimelinePointSerializer(serializers.Serializer):
         return point.status(self.context["today"])
 
 
+# --- Computed thresholds (issue 13) ----------------------------------------------------------
+
+
+def _number(value) -> float | None:
+    return None if value is None else json_number(value)
+
+
+class ComputedInputSerializer(serializers.Serializer):
+    """One quantity the percentage is taken of, as read on the date, with its source."""
+
+    key = serializers.CharField(help_text="The quantity's key.")
+    label = serializers.CharField()
+    value = serializers.SerializerMethodField(help_text="Null: no value recorded on the date.")
+    effective_from = serializers.DateField(
+        allow_null=True, help_text="The day the value was first recorded as so."
+    )
+    source = serializers.CharField()
+    confidence = serializers.CharField(
+        help_text="V verified in a contemporaneous source, P partial or secondary, U uncertain; "
+        "empty when there is no value."
+    )
+
+    def get_value(self, item) -> float | None:
+        return _number(item.value)
+
+
+class ComputedSerializer(serializers.Serializer):
+    """A percentage of a sum of quantities on a date, rounded as the rule says."""
+
+    value = serializers.IntegerField(
+        source="figure", allow_null=True, help_text="The whole number; null when unavailable."
+    )
+    available = serializers.BooleanField()
+    reason = serializers.CharField(allow_null=True, help_text="Why there is no figure.")
+    percentage = serializers.SerializerMethodField()
+    base = serializers.SerializerMethodField(help_text="The sum of the inputs' values.")
+    exact = serializers.SerializerMethodField(help_text="The percentage of the base, unrounded.")
+    rounding = serializers.CharField(help_text="up, down or nearest (halves up).")
+    unit = serializers.CharField(help_text="What the figure counts, e.g. nominations.")
+    working = serializers.CharField(
+        help_text='The sum in words, e.g. "20 % of 198 Commons members of the PLP = 39.6 → 40 '
+        'nominations".'
+    )
+    inputs = ComputedInputSerializer(many=True)
+
+    def get_percentage(self, computed) -> float:
+        return json_number(computed.percentage)
+
+    def get_base(self, computed) -> float | None:
+        return _number(computed.base)
+
+    def get_exact(self, computed) -> float | None:
+        return _number(computed.exact)
+
+
 class ParameterSerializer(InBook, serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     html_url = serializers.SerializerMethodField()
     timeline = serializers.SerializerMethodField()
+    computed = serializers.SerializerMethodField(
+        help_text="On `at` (default today): the figure the value in force then comes to, with "
+        "its working and inputs; null when that value states no basis (or none is in force)."
+    )
 
     class Meta:
         model = Parameter
         fields = ["key", "label", "unit", "description", "url", "html_url", "timeline"]
+        fields += ["computed"]
 
     def get_url(self, parameter) -> str:
         return api_url(self.request, "parameter-detail", slug=self.slug, key=parameter.key)
@@ -130,6 +190,11 @@ class ParameterSerializer(InBook, serializers.ModelSerializer):
     def get_timeline(self, parameter):
         points = self.context["timelines"][parameter.pk]
         return TimelinePointSerializer(points, many=True, context=self.context).data
+
+    @extend_schema_field(ComputedSerializer(allow_null=True))
+    def get_computed(self, parameter):
+        computed = self.context.get("computed", {}).get(parameter.pk)
+        return None if computed is None else ComputedSerializer(computed).data
 
 
 # --- Computed reads: diff, blame, changes, citations -----------------------------------------

@@ -16,6 +16,7 @@ from rulebook.api.errors import error_responses
 from rulebook.api.params import AtQuery, read_query
 from rulebook.api.serializers import ParameterSerializer, RuleEntrySerializer
 from rulebook.models import Parameter, Rule
+from rulebook.quantities import computed_on
 from rulebook.selectors import book_outline, outline_entries, parameter_timelines
 
 
@@ -50,13 +51,15 @@ class RuleViewSet(ReadOnlyViewSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Parameters with their timelines",
+        parameters=[AtQuery],
         responses={200: ParameterSerializer(many=True), **error_responses(400, 404)},
     ),
     retrieve=extend_schema(
         summary="A parameter with its timeline",
+        parameters=[AtQuery],
         description="Each point of the timeline says whether it is `pending` (adopted, not "
         "yet in force), `in force` or `superseded` today.",
-        responses={200: ParameterSerializer, **error_responses(404)},
+        responses={200: ParameterSerializer, **error_responses(400, 404)},
     ),
 )
 class ParameterViewSet(ReadOnlyViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
@@ -74,9 +77,12 @@ class ParameterViewSet(ReadOnlyViewSet, mixins.ListModelMixin, mixins.RetrieveMo
 
     def get_serializer(self, instance, *args, **kwargs):
         parameters = instance if kwargs.get("many") else [instance]
+        timelines = parameter_timelines(parameters=parameters)
+        on = read_query(self.request, AtQuery)["at"]
         context = {
             **self.get_serializer_context(),
-            "timelines": parameter_timelines(parameters=parameters),
+            "timelines": timelines,
+            "computed": computed_on(timelines, on=on),  # issue 13
             "today": timezone.localdate(),  # the day each point's `status` is told for
         }
         return self.get_serializer_class()(instance, *args, context=context, **kwargs)

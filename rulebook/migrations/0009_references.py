@@ -47,7 +47,7 @@ def recognise_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("rulebook", "0006_rulebook_revision"),
+        ("rulebook", "0008_quantities_and_events"),
     ]
 
     operations = [

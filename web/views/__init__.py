@@ -2,6 +2,7 @@
 
 from web.views.book import changes, cite, contents, healthz, index
 from web.views.edition import edition
+from web.views.events import event_detail, event_list, quantity_detail
 from web.views.parameters import parameter_detail
 from web.views.proposals import proposal_detail, proposal_list
 from web.views.rules import blame_view, compare_versions, rule_detail, version_detail
@@ -14,11 +15,14 @@ __all__ = [
     "compare_versions",
     "contents",
     "edition",
+    "event_detail",
+    "event_list",
     "healthz",
     "index",
     "parameter_detail",
     "proposal_detail",
     "proposal_list",
+    "quantity_detail",
     "rule_detail",
     "search",
     "version_detail",

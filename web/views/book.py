@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from rulebook.citations import CitationNotFound, resolve_citation
 from rulebook.diff import DiffInputTooLarge, compare
 from rulebook.models import Rulebook
+from rulebook.quantities import attach_computed
 from rulebook.selectors import (
     book_outline,
     outline_entries,
@@ -55,6 +56,8 @@ def _contents(request, book):
     outline = book_outline(rulebook=book, on=on)
     page = _page(request, outline.rows, CONTENTS_PAGE_SIZE, "of the rule book")
     now = today()
+    entries = outline_entries(outline, page.object_list)
+    attach_computed([e.version for e in entries], on=on)
     return render(
         request,
         "web/contents.html",
@@ -62,7 +65,7 @@ def _contents(request, book):
             "rulebook": book,
             "on": on,
             "page": page,
-            "entries": outline_entries(outline, page.object_list),
+            "entries": entries,
             "today": now,
             "pending": still_pending(pending_versions(book, on=on), on=on, today=now),
             "page_query": _query_without_page(request),

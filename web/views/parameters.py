@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django.shortcuts import render
 
 from rulebook.models import Parameter
+from rulebook.quantities import computed_steps
 from rulebook.selectors import PENDING, parameter_timeline
 from web.charts import format_value, step_chart
 from web.forms import today
@@ -40,10 +42,12 @@ def parameter_detail(request, rulebook, key):
         }
         for p in timeline
     ]
+    steps = computed_steps(timeline)
     return render(
         request,
         "web/parameter.html",
         {
+            **_computed_context(steps, now),
             "rulebook": parameter.rulebook,
             "parameter": parameter,
             "rows": rows,
@@ -57,3 +61,23 @@ def _described(row) -> str:
     """One period of the chart in words, e.g. "from 27 September 2027, 20% (pending)"."""
     pending = " (pending)" if row["status"] == PENDING else ""
     return f"from {row['point'].effective_from:%-d %B %Y}, {row['value']}{pending}"
+
+
+def _computed_context(steps, now) -> dict:
+    """The computed figure over time (issue 13), drawn like the percentage and tabled."""
+    if not steps:
+        return {"computed_steps": [], "computed_chart": None}
+    figures = [
+        (s.effective_from, s.until, Decimal(s.computed.figure) if s.computed.available else None)
+        for s in steps
+    ]
+    described = "; ".join(
+        f"from {s.effective_from:%-d %B %Y}, "
+        + (str(s.computed.figure) if s.computed.available else "no figure")
+        for s in steps
+    )
+    return {
+        "computed_steps": steps,
+        "computed_chart": step_chart(figures, until=now, today=now),
+        "computed_summary": described,
+    }

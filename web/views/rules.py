@@ -12,7 +12,8 @@ from django.views.decorators.http import etag
 from proposals.caching import per_reader
 from rulebook.diff import DiffInputTooLarge, compare
 from rulebook.etags import fingerprint
-from rulebook.models import RuleVersion
+from rulebook.models import RuleVersion, parameter_values_prefetch
+from rulebook.quantities import attach_computed
 from rulebook.selectors import rule_blame, still_pending
 from web.forms import BadQuery, CompareForm, OnDateForm, today
 from web.history import attach_proposals, rule_history
@@ -46,6 +47,7 @@ def rule_detail(request, rulebook, key):
     history = rule_history(rule=rule, reader=request.user)
     versions = history.versions
     in_force = next((v for v in reversed(versions) if v.effective_from <= on), None)
+    attach_computed([in_force] if in_force else [], on=on)
     now = today()
     context = {
         "rulebook": rule.rulebook,
@@ -124,7 +126,8 @@ def version_detail(request, rulebook, key, seq):
     if version is None:
         raise NotFound(f"Rule {rule.key} has no version {seq}.")
     version.rule = rule
-    prefetch_related_objects([version], "parameter_values__parameter")
+    prefetch_related_objects([version], parameter_values_prefetch())
+    attach_computed([version], on=version.effective_from)  # the figures when it took effect
     attach_proposals([version])
     previous = versions[0] if len(versions) == 2 else None
     return render(
