@@ -199,6 +199,8 @@ class EditionForm(QueryForm):
                 "list the changes since an earlier date."
             )
         return data
+
+
 class EventForm(QueryForm):
     """A nomination event judged under the rules in force on `?rules_on=` (none: only the
     rules of its own date and of every edition)."""
