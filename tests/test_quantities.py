@@ -138,8 +138,9 @@ def test_a_computed_figure_costs_no_query_per_parameter(client, url):
     [
         # revision, book, outline, versions with values and bases, terms, quantity values …
         ("/guild/?at=2017-01-01", 9),
-        # … the rule's history (as without quantities), then terms and quantity values
-        ("/guild/rules/r1/?at=2017-01-01", 8),
+        # … the rule's history (as without quantities), then terms and quantity values, and the
+        # cross-references (the text's, the citing rules')
+        ("/guild/rules/r1/?at=2017-01-01", 10),
         # parameter, values with bases, versions, terms, quantity values
         ("/guild/parameters/chair_threshold/", 6),
     ],
