@@ -27,4 +27,8 @@ urlpatterns = [
     path(rule + "blame/", views.blame_view, name="blame"),
     path(rule + "feed/", feeds.RuleChangesFeed(), name="rule_feed"),
     path(book + "parameters/<parameter_key:key>/", views.parameter_detail, name="parameter"),
+    path(book + "changes.diff", views.changes_diff, name="changes_diff"),
+    path(rule + "compare.diff", views.compare_diff, name="compare_diff"),
+    path(book + "bodies/", views.body_list, name="bodies"),
+    path(book + "bodies/<str:body>/", views.body_detail, name="body"),
 ]
