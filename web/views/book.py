@@ -49,8 +49,10 @@ def contents(request, rulebook):
 # Rules per page of the contents: a whole chapter or two of a real rule book (the demo's 63
 # rules are one page), few enough that a book of 100,000 rules never renders at once.
 CONTENTS_PAGE_SIZE = 300
-# Changes per page: each changed rule carries a word diff, the costly part.
-CHANGES_PAGE_SIZE = 100
+# Changed rules per page: each carries its net word diff and its story (the steps between,
+# with their proposals), so rendering is the costly part; fifty keep a cold page of a
+# 1,000-rule book well under a second (tests/test_changes_story.py), as the API's page does.
+CHANGES_PAGE_SIZE = 50
 
 
 def _contents(request, book):
