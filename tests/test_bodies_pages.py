@@ -5,8 +5,6 @@ import copy
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from tests import worlds
 from tests.factories import MembershipFactory

@@ -100,7 +100,6 @@ def test_the_story_of_a_rule_lists_every_step_with_the_proposal_and_a_link_to_it
 def test_a_step_hidden_by_the_net_change_is_still_told(client, books):
     """15% -> 10% (2017) -> 20% (2021): between 2016 and 2021 the net change is 15 -> 20, and
     the 2017 step must still show with its proposal."""
-    coop, _ = books
     html = changed_section(
         page(client, "/coop/changes/", **{"from": "2016-06-01", "to": "2021-12-01"})
     )

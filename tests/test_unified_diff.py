@@ -1,6 +1,8 @@
 """Comparisons as plain text (`diff -u` with rule numbers as file names), and inline diffs that
 read as whole phrases (`rulebook.diffview.phrases`)."""
 
+import itertools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -121,7 +123,7 @@ def test_a_kept_line_break_is_never_folded():
     ops = [Op(DELETE, "Old"), Op(INSERT, "New"), Op(EQUAL, " one.\n"), Op(DELETE, "Old")]
     ops += [Op(INSERT, "New"), Op(EQUAL, " two.")]
     assert phrases(ops) == ops
-    assert phrases(ops[:2] + [Op(EQUAL, " one. ")] + ops[3:]) == [
+    assert phrases([*ops[:2], Op(EQUAL, " one. "), *ops[3:]]) == [
         Op(DELETE, "Old one. Old"),
         Op(INSERT, "New one. New"),
         Op(EQUAL, " two."),
@@ -144,5 +146,5 @@ def test_applying_the_phrased_diff_still_turns_a_into_b(a_words, b_words, kept):
     assert all(op.text for op in ops)
     # no two neighbours of one kind, and a deletion always comes before its insertion
     kinds = [op.kind for op in ops]
-    assert all(x != y for x, y in zip(kinds, kinds[1:], strict=False))
-    assert (INSERT, DELETE) not in set(zip(kinds, kinds[1:], strict=False))
+    assert all(x != y for x, y in itertools.pairwise(kinds))
+    assert (INSERT, DELETE) not in set(itertools.pairwise(kinds))

@@ -181,10 +181,3 @@ def _year_before(day: datetime.date) -> datetime.date:
         return day.replace(year=day.year - 1)
     except ValueError:  # 29 February
         return day.replace(year=day.year - 1, day=28)
-
-
-class BodyForm(QueryForm):
-    """A body's page: its members on `?at=` (today by default), a page of its votes."""
-
-    at = QueryDate(default=today)
-    page = QueryNumber(default=1)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.paginator import InvalidPage, Paginator
 from django.shortcuts import render
 
 from proposals.models import Body, Membership, Proposal, Vote
-from web.forms import BodyForm, today
+from web.forms import OnDateForm, today
 from web.terms import terms_timeline
+from web.views.book import _page, _query_without_page
 from web.views.common import NotFound, member_page, rulebook_or_404
 
 # Votes per page of a body's page: Conference votes on every motion of every year.
@@ -41,8 +41,7 @@ def body_detail(request, rulebook, body):
     its book), its terms, the count and page of votes (with their proposals), card-vote
     sections, roll calls."""
     found = body_or_404(rulebook, body)
-    query = BodyForm.read(request)
-    at, now = query["at"], today()
+    at, now = OnDateForm.read(request)["at"], today()
     terms = list(Membership.objects.filter(body=found).order_by("start", "name", "pk"))
     votes = (
         Vote.objects.filter(body=found, proposal__in=Proposal.objects.public())
@@ -50,12 +49,7 @@ def body_detail(request, rulebook, body):
         .select_related("proposal")
         .order_by("-held_on", "-pk")
     )
-    try:
-        page = Paginator(votes, VOTES_PAGE_SIZE).page(query["page"])
-    except InvalidPage:
-        raise NotFound(f"There is no page {query['page']} of this body's votes.") from None
-    page_query = request.GET.copy()
-    page_query.pop("page", None)
+    page = _page(request, votes, VOTES_PAGE_SIZE, "of this body's votes")
     return render(
         request,
         "web/body.html",
@@ -70,6 +64,6 @@ def body_detail(request, rulebook, body):
             "timeline": terms_timeline([(t.name, t.start, t.end) for t in terms], at=at, today=now),
             "page": page,
             "votes": list(page.object_list),
-            "page_query": page_query.urlencode(),
+            "page_query": _query_without_page(request),
         },
     )
