@@ -2,6 +2,7 @@
 linked from every vote; and the list of bodies."""
 
 import copy
+import datetime
 import re
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 from tests import worlds
 from tests.factories import MembershipFactory
 from tests.worlds import built_once
+
+D = datetime.date.fromisoformat
 
 
 def page(client, url, status=200, **params):
@@ -141,3 +144,14 @@ def test_a_body_s_pages_run_a_fixed_number_of_queries(
 ):
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+def test_a_new_term_shows_at_once_although_the_page_was_kept(client, coop):
+    from proposals.services.bodies import membership_create
+
+    first = client.get("/coop/bodies/nec/")
+    assert first.status_code == 200 and "Barbara Castle" not in first.content.decode()
+    membership_create(body=coop.nec, name="Barbara Castle", start=D("2020-01-01"))
+    again = client.get("/coop/bodies/nec/")
+    assert again.status_code == 200
+    assert "Barbara Castle" in section(again.content.decode(), "members-title")
