@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.shortcuts import render
 
 from proposals.models import Body, Membership, Proposal, Vote
@@ -9,6 +11,8 @@ from web.forms import OnDateForm, today
 from web.terms import terms_timeline
 from web.views.book import _page, _query_without_page
 from web.views.common import NotFound, member_page, rulebook_or_404
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")  # Body.slug is a SlugField of 60
 
 # Votes per page of a body's page: Conference votes on every motion of every year.
 VOTES_PAGE_SIZE = 50
@@ -26,9 +30,11 @@ def body_or_404(slug: str, ref: str) -> Body:
     """The body called `ref` (its slug; or its id, as the admin shows it) in the book, with
     its book and parent: one query."""
     found = Body.objects.select_related("rulebook", "parent").filter(rulebook__slug=slug)
-    body = found.filter(slug=ref[:60]).first()
-    if body is None and ref.isascii() and ref.isdigit() and len(ref) <= 10:
-        body = found.filter(pk=int(ref)).first()
+    body = None
+    if _SLUG.fullmatch(ref):  # anything else (a NUL byte, 61 characters) names no body
+        body = found.filter(slug=ref).first()
+        if body is None and ref.isdigit() and len(ref) <= 10:
+            body = found.filter(pk=int(ref)).first()
     if body is None:
         raise NotFound(f"There is no body {ref[:60]!r} in the rule book {slug!r}.")
     return body
