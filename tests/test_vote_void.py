@@ -210,7 +210,8 @@ def test_the_public_page_shows_the_void_struck_through(client, carried, secretar
     page = response.content.decode()
     on = timezone.localdate().strftime("%-d %B %Y")
     assert f"Voided</strong> on {on} by sec — Recorded on the wrong proposal" in page
-    assert "<s><strong>Annual Conference</strong>" in page
+    body = f"/{carried.rulebook.slug}/bodies/conference/"
+    assert f'<s><strong><a href="{body}">Annual Conference</a></strong>' in page
     assert "outcome-submitted" in page
 
 

@@ -22,8 +22,9 @@ PAGES = {
     "/coop/rules/nominations/compare/?from=1&to=3&view=side": 3,
     "/coop/rules/nominations/blame/": 7,  # rule, versions, amendment, proposal, votes, bodies,
     # sections
-    "/coop/changes/?from=2016-06-01&to=2025-06-01": 5,  # book, rules, versions on each date,
-    # the parameters of the page's versions
+    "/coop/changes/?from=2016-06-01&to=2025-06-01": 5,  # book, the rules that differ (one
+    # query, rulebook.story), the page's versions with the steps between, their parameters,
+    # the steps' amendments with their proposals
     "/coop/proposals/": 5,  # book, count, page, amendments, their rules
     "/coop/proposals/{p20}/": 7,  # book, proposal, amendments, votes (with bodies), sections,
     # roll calls (with members), memberships

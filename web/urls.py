@@ -40,4 +40,8 @@ urlpatterns = [
     path(book + "quantities/<parameter_key:key>/", views.quantity_detail, name="quantity"),
     path(book + "events/", views.event_list, name="events"),
     path(book + "events/<str:slug>/", views.event_detail, name="event"),
+    path(book + "changes.diff", views.changes_diff, name="changes_diff"),
+    path(rule + "compare.diff", views.compare_diff, name="compare_diff"),
+    path(book + "bodies/", views.body_list, name="bodies"),
+    path(book + "bodies/<str:body>/", views.body_detail, name="body"),
 ]

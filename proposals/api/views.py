@@ -27,7 +27,7 @@ from proposals.caching import vary_by_reader
 from proposals.models import Body, Membership, Proposal, Vote
 from rulebook.api.base import BookViewSet, ReadOnlyViewSet
 from rulebook.api.errors import error_responses
-from rulebook.api.params import OnQuery, read_query
+from rulebook.api.params import AtQuery, read_query
 
 WRITE_ERRORS = error_responses(400, 401, 403, 404, 409)
 
@@ -158,7 +158,7 @@ class VoteViewSet(InProposal, BookViewSet, mixins.ListModelMixin):
     ),
     retrieve=extend_schema(
         summary="A body with its members on a date",
-        parameters=[OnQuery],
+        parameters=[AtQuery],
         responses={200: BodyDetailSerializer, **error_responses(400, 404)},
     ),
 )
@@ -176,7 +176,7 @@ class BodyViewSet(ReadOnlyViewSet, mixins.ListModelMixin):
         )
 
     def retrieve(self, request, slug, body):
-        on = read_query(request, OnQuery)["on"]
+        on = read_query(request, AtQuery)["at"]
         found = self.get_object()
         found.members_on = on
         found.members = list(Membership.objects.filter(body=found).on(on).order_by("name", "start"))

@@ -23,18 +23,25 @@ def _date(help_text: str, *, required: bool = False) -> serializers.DateField:
 
 
 class AtQuery(serializers.Serializer):
-    at = _date("The date to read the rule book on, YYYY-MM-DD. Default: today.")
+    """`?at=DATE`, the one name of "the date to read on" across the API, with `?on=` kept as
+    an alias for clients of the bodies endpoint, which once took only `on`. Both may be
+    given only if they agree: a client sending two different dates has a bug to hear of."""
+
+    at = _date("The date to read on, YYYY-MM-DD. Default: today.")
+    on = _date("An alias of `at`, kept for older clients; if both are given they must agree.")
 
     def validate(self, attrs):
-        attrs.setdefault("at", timezone.localdate())
-        return attrs
-
-
-class OnQuery(serializers.Serializer):
-    on = _date("The date to list the members on, YYYY-MM-DD. Default: today.")
-
-    def validate(self, attrs):
-        attrs.setdefault("on", timezone.localdate())
+        at, on = attrs.get("at"), attrs.pop("on", None)
+        if at is not None and on is not None and at != on:
+            raise serializers.ValidationError(
+                {
+                    "on": [
+                        f"'on' is an alias of 'at' and must agree with it: at={at.isoformat()}, "
+                        f"on={on.isoformat()}. Send only 'at'."
+                    ]
+                }
+            )
+        attrs["at"] = at or on or timezone.localdate()
         return attrs
 
 

@@ -11,17 +11,20 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from rulebook.citations import CitationNotFound, resolve_citation
-from rulebook.diff import DiffInputTooLarge, compare
+from rulebook.diff import DiffInputTooLarge, compare, render_inline_html
+from rulebook.diffview import phrases
 from rulebook.models import Rulebook
 from rulebook.quantities import attach_computed
 from rulebook.selectors import (
+    Changes,
     book_outline,
     outline_entries,
     pending_versions,
-    rulebook_changes,
     still_pending,
 )
+from rulebook.story import span_outline, span_stories
 from web.forms import ChangesForm, CiteForm, OnDateForm, PageForm, today
+from web.stories import attach_step_proposals
 from web.views.common import NotFound, expensive_page, member_page, rulebook_or_404
 
 
@@ -47,8 +50,10 @@ def contents(request, rulebook):
 # Rules per page of the contents: a whole chapter or two of a real rule book (the demo's 63
 # rules are one page), few enough that a book of 100,000 rules never renders at once.
 CONTENTS_PAGE_SIZE = 300
-# Changes per page: each changed rule carries a word diff, the costly part.
-CHANGES_PAGE_SIZE = 100
+# Changed rules per page: each carries its net word diff and its story (the steps between,
+# with their proposals), so rendering is the costly part; fifty keep a cold page of a
+# 1,000-rule book well under a second (tests/test_changes_story.py), as the API's page does.
+CHANGES_PAGE_SIZE = 50
 
 
 def _contents(request, book):
@@ -76,24 +81,37 @@ def _contents(request, book):
 @expensive_page
 @member_page
 def changes(request, rulebook):
+    """What changed between two dates, a page of rules at a time: each changed rule with its
+    net diff and the story in between (every version that took effect, the proposal behind
+    it, a link to its own diff). Reads the page's rules only (`rulebook.story`)."""
     book = rulebook_or_404(rulebook)
-    now = today()
     query = ChangesForm.read(request)
-    start, end = query["from"], query["to"]
-    result = rulebook_changes(rulebook=book, start=start, end=end)
-    page = _page(request, result.items, CHANGES_PAGE_SIZE, "of changes")
-    shown = result.only(page.object_list)  # diffs and parameters for this page only
-    changed = [{"change": c, "diff": _diff(c.before, c.after)} for c in shown.changed]
+    outline = span_outline(rulebook=book, start=query["from"], end=query["to"])
+    page = _page(request, outline.rows, CHANGES_PAGE_SIZE, "of changes")
+    stories = span_stories(outline, page.object_list)
+    attach_step_proposals(stories)
+    shown = Changes(
+        rulebook=book, start=outline.start, end=outline.end, items=[s.change for s in stories]
+    )
+    changed = [
+        {"change": s.change, "diff": _diff(s.change.before, s.change.after), "steps": s.steps}
+        for s in stories
+        if s.change.kind == "changed"
+    ]
+    for row in changed:
+        row["phrases"] = render_inline_html(phrases(row["diff"].ops)) if row["diff"] else ""
     return render(
         request,
         "web/changes.html",
         {
             "rulebook": book,
-            "changes": result,
+            "changes": outline,
+            "counts": outline.counts(),
             "shown": shown,
+            "added": [s for s in stories if s.change.kind == "added"],
             "changed": changed,
             "page": page,
-            "today": now,
+            "today": today(),
             "page_query": _query_without_page(request),
         },
     )
