@@ -137,7 +137,8 @@ def to_websearch(query: ParsedQuery) -> str:
     """The same query as a `websearch_to_tsquery` string rebuilt from the parsed words."""
     return " or ".join(
         " ".join(
-            [_websearch_term(t) for t in alt.wanted] + ["-" + _websearch_term(t) for t in alt.excluded]
+            [_websearch_term(t) for t in alt.wanted]
+            + ["-" + _websearch_term(t) for t in alt.excluded]
         )
         for alt in query.alternatives
     )
