@@ -118,7 +118,7 @@ def _postgres(versions, parsed: ParsedQuery, limit: int) -> list[Hit]:
     rows = (
         RuleVersion.objects.filter(pk__in=ranked)
         .with_until()
-        .select_related("rule")
+        .select_related("rule__rulebook")
         .annotate(
             heading_marked=SearchHeadline("heading", wanted, highlight_all=True, **marks),
             snippet_marked=SearchHeadline(
@@ -158,7 +158,7 @@ def _sqlite(rulebook: Rulebook, in_force, parsed: ParsedQuery, limit: int) -> li
         found = cursor.fetchall()
     ranked = [row[0] for row in found]
     marked = {row[0]: (row[1], row[2]) for row in found}
-    rows = RuleVersion.objects.filter(pk__in=ranked).with_until().select_related("rule")
+    rows = RuleVersion.objects.filter(pk__in=ranked).with_until().select_related("rule__rulebook")
     return _in_order(ranked, {v.pk: (v, *marked[v.pk]) for v in rows})
 
 

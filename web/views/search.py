@@ -71,8 +71,6 @@ def cited_rule(book: Rulebook, query: str, on: datetime.date) -> Rule | None:
     except CitationNotFound:
         return None
     chosen = found.chosen
-    if chosen is not None and (
-        chosen.covers(on) or len({c.rule.pk for c in found.citations}) == 1
-    ):
+    if chosen is not None and (chosen.covers(on) or len({c.rule.pk for c in found.citations}) == 1):
         return chosen.rule
     return None
