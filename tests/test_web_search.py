@@ -3,8 +3,6 @@ and snippets that can only ever add <mark>."""
 
 import re
 
-import pytest
-
 from rulebook.search import highlight, search_versions
 from rulebook.search_syntax import parse_query
 from tests.worlds import D
