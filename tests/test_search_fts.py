@@ -20,8 +20,8 @@ from rulebook.search import search_rules, search_versions
 from rulebook.search_syntax import QueryProblem, parse_query, to_fts5, to_websearch
 from tests.factories import (
     ProposalFactory,
-    RuleFactory,
     RulebookFactory,
+    RuleFactory,
     add_version,
     amend,
     big_rulebook,
