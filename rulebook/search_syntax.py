@@ -8,8 +8,9 @@ splits the query into alternatives, each an AND of its words and exclusions:
 
 `parse_query` is pure and keeps only runs of letters and digits, so nothing a member types
 reaches a database as syntax: `to_fts5` quotes every word for SQLite's FTS5 `MATCH`, and
-`to_websearch` rebuilds a websearch string from the same words for PostgreSQL. English stop
-words standing alone are dropped on both (PostgreSQL ignores them), so the two databases agree.
+`to_websearch` rebuilds a websearch string from the same words for PostgreSQL. A word or
+phrase made only of English stop words is dropped for both (PostgreSQL ignores it), so the
+two databases agree; stop words inside a phrase stay, as PostgreSQL counts them as gaps.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def parse_query(text: str) -> ParsedQuery:
     """The query `text` as alternatives of terms; `QueryProblem` if nothing can be searched.
 
     1. Split into "phrases" (an unclosed quote runs to the end), `or`, -exclusions and words.
-    2. Keep each piece's letters and digits; a piece left empty, or a lone stop word, goes.
+    2. Keep each piece's letters and digits; a piece left empty, or only stop words, goes.
     3. `or` closes the current alternative; an alternative with exclusions but no wanted
        word is refused (neither database can list "everything but").
     """
@@ -99,7 +100,7 @@ def parse_query(text: str) -> ParsedQuery:
 
 def _term(piece: str) -> Term | None:
     words = tuple(w.lower() for w in _WORD.findall(piece))
-    if not words or (len(words) == 1 and words[0] in STOP_WORDS):
+    if all(word in STOP_WORDS for word in words):  # also True when there are none
         return None
     return words
 

@@ -231,7 +231,7 @@ def test_the_search_reads_a_fixed_number_of_queries(lab):
 
 @pytest.mark.parametrize(
     "text",
-    ['"', "-", "--", "- -", "or", "OR or", '""', "!!! ???", "the of and", "\x00", "*", "^"],
+    ['"', "-", "--", "- -", "or", "OR or", '""', "!!! ???", "the of and", '"of the"', "\x00", "^"],
 )
 def test_a_query_with_nothing_to_find_is_a_problem_not_an_error(lab, text):
     with pytest.raises(QueryProblem, match="nothing to search for"):
