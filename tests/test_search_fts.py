@@ -103,28 +103,20 @@ def build_lab():
         "Ballot ballot ballot.",
         number="1",
     )
-    ProposalFactory(
-        rulebook=book,
-        reference="2024/1",
-        title="Secret ballots for every election",
-        rationale="Members asked for it.",
-        amendments=[amend(rules["elections"], "Every election by secret ballot.")],
-        submitted=True,
-    )
-    ProposalFactory(
-        rulebook=book,
-        reference="2024/2",
-        title="Move the dues date",
-        rationale="So that the ballot papers go out with the renewal.",
-        amendments=[amend(rules["dues"], "Dues are paid in January.")],
-        submitted=True,
-    )
-    ProposalFactory(
-        rulebook=book,
-        reference="2024/3",
-        title="Abolish the ballot entirely",
-        amendments=[amend(rules["ballots"], "There are no ballots.")],
-    )  # a draft
+    proposals = [
+        ("Secret ballots for every election", "Members asked for it.", "elections", True),
+        ("Move the dues date", "So that the ballot papers go out with the renewal.", "dues", True),
+        ("Abolish the ballot entirely", "", "ballots", False),  # a draft
+    ]
+    for number, (title, rationale, key, submitted) in enumerate(proposals, start=1):
+        ProposalFactory(
+            rulebook=book,
+            reference=f"2024/{number}",
+            title=title,
+            rationale=rationale,
+            amendments=[amend(rules[key], f"New wording {number}.")],
+            submitted=submitted,
+        )
     return book
 
 
