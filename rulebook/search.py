@@ -7,7 +7,7 @@ PostgreSQL reads the stored `search_document` tsvector through its GIN index wit
 the heading weighing most, with `snippet()`. Both filter by rule book first and break ties the
 same way (rule order, then newest version), so the same words give the same rules in the
 same order on both. Two queries either way: ranked matches, then those versions with the
-date each stopped being in force.
+date each stopped being in force and snippets of the ones shown.
 
 Snippets come back with private-use markers around matches; they are escaped first and only
 then turned into <mark>, so nothing from a rule's text can inject markup.
@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F
+from django.db.models import Case, F, TextField, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
 from rulebook.migrations._search_index import TABLE as FTS_TABLE
@@ -74,15 +75,9 @@ def search_versions(
     on: datetime.date | None = None,
     limit: int = VERSION_LIMIT,
 ) -> list[Hit]:
-    """Versions matching `query`, best first; only those in force on `on` when it is given.
-    A query with nothing to search raises `QueryProblem`."""
-    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
-    versions = RuleVersion.objects.filter(rule__rulebook=rulebook, repealed=False)
-    if on is not None:
-        versions = versions.in_force(on=on)
-    if connection.vendor == "postgresql":
-        return _postgres(versions, parsed, limit)
-    return _sqlite(rulebook, versions if on is not None else None, parsed, limit)
+    """Versions matching `query`, best first, each with its snippet; only those in force on
+    `on` when it is given. A query with nothing to search raises `QueryProblem`."""
+    return _search(rulebook, query, on, limit, lambda ranked: {pk for pk, _ in ranked})
 
 
 def search_rules(
@@ -92,9 +87,18 @@ def search_rules(
     on: datetime.date | None = None,
     limit: int = LIMIT,
 ) -> list[RuleMatch]:
-    """Rules with a version matching `query`, in the order of each rule's best version."""
+    """Rules with a version matching `query`, in the order of each rule's best version.
+    Snippets are made for the best versions of the rules shown only: the others are listed
+    by number."""
+
+    def best_of_shown(ranked):
+        best = {}
+        for pk, rule_id in ranked:
+            best.setdefault(rule_id, pk)
+        return set(list(best.values())[:limit])
+
     groups: dict[int, list[Hit]] = {}
-    for hit in search_versions(rulebook=rulebook, query=query, on=on):
+    for hit in _search(rulebook, query, on, VERSION_LIMIT, best_of_shown):
         groups.setdefault(hit.version.rule_id, []).append(hit)
     return [
         RuleMatch(hits[0], tuple(sorted(hits[1:], key=lambda h: h.version.seq)))
@@ -102,72 +106,102 @@ def search_rules(
     ]
 
 
+def _search(rulebook, query, on, limit, marked) -> list[Hit]:
+    """1. Rank the matching versions of the book (one query on the index, no snippets);
+    2. read those versions, with snippets for the ones `marked(ranked)` picks (one query)."""
+    parsed = query if isinstance(query, ParsedQuery) else parse_query(query)
+    versions = RuleVersion.objects.filter(rule__rulebook=rulebook, repealed=False)
+    if on is not None:
+        versions = versions.in_force(on=on)
+    engine = _Postgres(parsed) if connection.vendor == "postgresql" else _Sqlite(parsed)
+    ranked = engine.ranked(versions, limit)
+    rows = (
+        RuleVersion.objects.filter(pk__in=[pk for pk, _ in ranked])
+        .with_until()
+        .select_related("rule__rulebook")
+        .annotate(**engine.marks(marked(ranked)))
+    )
+    by_id = {v.pk: v for v in rows}
+    return [_hit(by_id[pk]) for pk, _ in ranked]
+
+
+def _hit(v: RuleVersion) -> Hit:
+    return Hit(v, v.until, _from_marked(v.heading_marked), _from_marked(v.snippet_marked))
+
+
 # Ties (equal scores) go in document order, then newest version first, on both databases.
 _TIES = ("rule__position", "rule_id", "-seq")
 
 
-def _postgres(versions, parsed: ParsedQuery, limit: int) -> list[Hit]:
-    wanted = SearchQuery(to_websearch(parsed), search_type="websearch", config=SEARCH_CONFIG)
-    ranked = list(
-        versions.filter(search_document=wanted)
-        .annotate(rank=SearchRank(F("search_document"), wanted))
-        .order_by("-rank", *_TIES)
-        .values_list("id", flat=True)[:limit]
-    )
-    marks = {"start_sel": _START, "stop_sel": _STOP, "config": SEARCH_CONFIG}
-    rows = (
-        RuleVersion.objects.filter(pk__in=ranked)
-        .with_until()
-        .select_related("rule__rulebook")
-        .annotate(
-            heading_marked=SearchHeadline("heading", wanted, highlight_all=True, **marks),
-            snippet_marked=SearchHeadline(
-                "text",
-                wanted,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-                **marks,
-            ),
+class _Postgres:
+    """The stored tsvector through its GIN index; `ts_headline` for snippets."""
+
+    def __init__(self, parsed: ParsedQuery):
+        self.wanted = SearchQuery(
+            to_websearch(parsed), search_type="websearch", config=SEARCH_CONFIG
         )
-    )
-    return _in_order(ranked, {v.pk: (v, v.heading_marked, v.snippet_marked) for v in rows})
+
+    def ranked(self, versions, limit: int) -> list[tuple[int, int]]:
+        return list(
+            versions.filter(search_document=self.wanted)
+            .annotate(rank=SearchRank(F("search_document"), self.wanted))
+            .order_by("-rank", *_TIES)
+            .values_list("id", "rule_id")[:limit]
+        )
+
+    def marks(self, ids: set[int]) -> dict:
+        options = {"start_sel": _START, "stop_sel": _STOP, "config": SEARCH_CONFIG}
+        heading = SearchHeadline("heading", self.wanted, highlight_all=True, **options)
+        snippet = SearchHeadline(
+            "text",
+            self.wanted,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+            **options,
+        )
+        return {"heading_marked": _only(ids, heading), "snippet_marked": _only(ids, snippet)}
 
 
-def _sqlite(rulebook: Rulebook, in_force, parsed: ParsedQuery, limit: int) -> list[Hit]:
-    weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-    dated, params = "", []
-    if in_force is not None:
-        inner, params = in_force.values("id").query.sql_with_params()
-        dated = f"AND v.id IN ({inner})"
-    sql = f"""
-        SELECT v.id,
-               highlight({FTS_TABLE}, 0, %s, %s),
-               snippet({FTS_TABLE}, 1, %s, %s, '…', 30)
-        FROM {FTS_TABLE}
-        JOIN rulebook_ruleversion v ON v.id = {FTS_TABLE}.rowid
-        JOIN rulebook_rule r ON r.id = v.rule_id
-        WHERE {FTS_TABLE} MATCH %s AND r.rulebook_id = %s AND NOT v.repealed {dated}
-        ORDER BY bm25({FTS_TABLE}, {weights}), r.position, r.id, v.seq DESC
-        LIMIT %s
-    """
-    marks = [_START, _STOP, _START, _STOP]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*marks, to_fts5(parsed), rulebook.pk, *params, limit])
-        found = cursor.fetchall()
-    ranked = [row[0] for row in found]
-    marked = {row[0]: (row[1], row[2]) for row in found}
-    rows = RuleVersion.objects.filter(pk__in=ranked).with_until().select_related("rule__rulebook")
-    return _in_order(ranked, {v.pk: (v, *marked[v.pk]) for v in rows})
+class _Sqlite:
+    """The FTS5 table (migration 0007), `bm25` with the heading weighing most, `snippet()`."""
+
+    def __init__(self, parsed: ParsedQuery):
+        self.match = to_fts5(parsed)
+
+    def ranked(self, versions, limit: int) -> list[tuple[int, int]]:
+        inner, params = versions.values("id").query.sql_with_params()
+        weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        sql = f"""
+            SELECT v.id, v.rule_id
+            FROM {FTS_TABLE}
+            JOIN rulebook_ruleversion v ON v.id = {FTS_TABLE}.rowid
+            JOIN rulebook_rule r ON r.id = v.rule_id
+            WHERE {FTS_TABLE} MATCH %s AND v.id IN ({inner})
+            ORDER BY bm25({FTS_TABLE}, {weights}), r.position, r.id, v.seq DESC
+            LIMIT %s
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [self.match, *params, limit])
+            return [tuple(row) for row in cursor.fetchall()]
+
+    def marks(self, ids: set[int]) -> dict:
+        def marked(function: str) -> RawSQL:
+            sql = (
+                f"SELECT {function} FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+                f"AND {FTS_TABLE}.rowid = rulebook_ruleversion.id"
+            )
+            return RawSQL(sql, (_START, _STOP, self.match), output_field=TextField())
+
+        heading = marked(f"highlight({FTS_TABLE}, 0, %s, %s)")
+        snippet = marked(f"snippet({FTS_TABLE}, 1, %s, %s, '…', 30)")
+        return {"heading_marked": _only(ids, heading), "snippet_marked": _only(ids, snippet)}
 
 
-def _in_order(ranked: list[int], by_id: dict) -> list[Hit]:
-    hits = []
-    for pk in ranked:
-        version, heading, snippet = by_id[pk]
-        hits.append(Hit(version, version.until, _from_marked(heading), _from_marked(snippet)))
-    return hits
+def _only(ids: set[int], expression) -> Case:
+    """`expression` for the versions `ids` only; NULL for the others, never worked out."""
+    return Case(When(pk__in=ids, then=expression), default=Value(None), output_field=TextField())
 
 
 def _from_marked(text: str | None) -> SafeString:
