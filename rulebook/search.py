@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, TextField, Value, When
+from django.db.models import BooleanField, Case, F, Func, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.safestring import SafeString, mark_safe
 
@@ -129,8 +129,29 @@ def _hit(v: RuleVersion) -> Hit:
     return Hit(v, v.until, _from_marked(v.heading_marked), _from_marked(v.snippet_marked))
 
 
-# Ties (equal scores) go in document order, then newest version first, on both databases.
+# The order, the same on both databases: first where the best match lies (heading, else
+# text, else note: worked out exactly on both), then the engine's score within that (ts_rank
+# divided by the log of the length, bm25: both favour short, dense matches), then ties in
+# document order, newest version first. The scores differ in detail; the first key does not.
 _TIES = ("rule__position", "rule_id", "-seq")
+_TIERS = (("{a}", "heading"), ("{b}", "text"))
+
+
+class _InWeights(Func):
+    """`search_document @@ query` for the lexemes of some weights only (PostgreSQL's
+    ts_filter): {a} the heading, {b} the text."""
+
+    output_field = BooleanField()
+
+    def __init__(self, weights: str, query: SearchQuery):
+        super().__init__(F("search_document"), Value(weights), query)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (vector, v_params), (weights, w_params), (query, q_params) = (
+            compiler.compile(e) for e in self.get_source_expressions()
+        )
+        sql = f'(ts_filter({vector}, {weights}::"char"[]) @@ {query})'
+        return sql, (*v_params, *w_params, *q_params)
 
 
 class _Postgres:
@@ -144,8 +165,17 @@ class _Postgres:
     def ranked(self, versions, limit: int) -> list[tuple[int, int]]:
         return list(
             versions.filter(search_document=self.wanted)
-            .annotate(rank=SearchRank(F("search_document"), self.wanted))
-            .order_by("-rank", *_TIES)
+            .annotate(
+                tier=Case(
+                    *(
+                        When(_InWeights(weights, self.wanted), then=Value(tier))
+                        for tier, (weights, _) in enumerate(_TIERS)
+                    ),
+                    default=Value(len(_TIERS)),
+                ),
+                rank=SearchRank(F("search_document"), self.wanted, normalization=1),
+            )
+            .order_by("tier", "-rank", *_TIES)
             .values_list("id", "rule_id")[:limit]
         )
 
@@ -173,17 +203,24 @@ class _Sqlite:
     def ranked(self, versions, limit: int) -> list[tuple[int, int]]:
         inner, params = versions.values("id").query.sql_with_params()
         weights = ", ".join(str(w) for w in BM25_WEIGHTS)
+        # A column filter over the whole expression: the match lies in that column alone.
+        tiers = " ".join(
+            f"WHEN v.id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) THEN {tier}"
+            for tier in range(len(_TIERS))
+        )
         sql = f"""
             SELECT v.id, v.rule_id
             FROM {FTS_TABLE}
             JOIN rulebook_ruleversion v ON v.id = {FTS_TABLE}.rowid
             JOIN rulebook_rule r ON r.id = v.rule_id
             WHERE {FTS_TABLE} MATCH %s AND v.id IN ({inner})
-            ORDER BY bm25({FTS_TABLE}, {weights}), r.position, r.id, v.seq DESC
+            ORDER BY CASE {tiers} ELSE {len(_TIERS)} END,
+                bm25({FTS_TABLE}, {weights}), r.position, r.id, v.seq DESC
             LIMIT %s
         """
+        in_columns = [f"{{{column}}} : ({self.match})" for _, column in _TIERS]
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.match, *params, limit])
+            cursor.execute(sql, [self.match, *params, *in_columns, limit])
             return [tuple(row) for row in cursor.fetchall()]
 
     def marks(self, ids: set[int]) -> dict:
