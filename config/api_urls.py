@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from proposals.api import audit, history, workflow
 from proposals.api import views as proposals
-from rulebook.api import numbers, reports
+from rulebook.api import numbers, reports, search
 from rulebook.api import views as rulebook
 from rulebook.api.errors import not_found_json
 from web.api import AknView
@@ -47,6 +47,7 @@ urlpatterns = [
     path(RULE + "blame/", history.RuleBlameView.as_view(), name="rule-blame"),
     path(BOOK + "changes/", reports.ChangesView.as_view(), name="changes"),
     path(BOOK + "cite/", reports.CiteView.as_view(), name="cite"),
+    path(BOOK + "search/", search.SearchView.as_view(), name="search"),
     path(BOOK + "parameters/", rulebook.ParameterViewSet.as_view(LIST), name="parameter-list"),
     path(
         BOOK + "parameters/<parameter_key:key>/",

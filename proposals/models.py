@@ -16,11 +16,12 @@ from functools import cached_property
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.utils import timezone
 
 from rulebook.diff import TextDiff, compare
 from rulebook.models import Rule, Rulebook, RuleVersion, key_validator
+from rulebook.search_syntax import ParsedQuery, as_q
 
 
 class DecisionRecordError(Exception):
@@ -218,6 +219,19 @@ class ProposalQuerySet(KeepsAdoptedQuerySet):
     def stale(self):
         """Proposals with at least one stale amendment (see `AmendmentQuerySet.stale`)."""
         return self.filter(Exists(Amendment.objects.stale().filter(proposal=OuterRef("pk"))))
+
+    def search(self, query: ParsedQuery):
+        """Proposals whose title, rationale or adoption note match `query` (parsed by
+        `rulebook.search_syntax`, so the syntax means what it means for rules), those that
+        match in the title first, then in listed order. Proposals are few per book and their
+        texts short, so a case-insensitive match of each term is enough, and is the same on
+        both databases."""
+        in_title = Case(When(as_q(query, ("title",)), then=Value(0)), default=Value(1))
+        return (
+            self.filter(as_q(query, ("title", "rationale", "adoption_note")))
+            .annotate(title_first=in_title)
+            .order_by("title_first", *LISTED_ORDER)
+        )
 
 
 class Proposal(KeepsAdopted):

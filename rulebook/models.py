@@ -11,10 +11,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, Func, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -133,6 +134,37 @@ def parameter_values_prefetch() -> Prefetch:
     return Prefetch("parameter_values", queryset=values)
 
 
+SEARCH_CONFIG = "english"
+
+
+class SearchDocument(Func):
+    """What full-text search reads of a version on PostgreSQL: heading (weight A), text (B)
+    and note (C) as one `english` tsvector, stored by a generated column with a GIN index
+    (migration 0007), as djangoproject.com's docs search does. On other databases the column
+    is a NULL placeholder: SQLite searches an FTS5 table kept in step by triggers instead."""
+
+    template = "%(expressions)s"
+    output_field = SearchVectorField()
+
+    def __init__(self):
+        super().__init__(
+            SearchVector("heading", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("text", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("note", weight="C", config=SEARCH_CONFIG)
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return "NULL", []
+
+
+class RuleVersionManager(models.Manager):
+    """Leaves the stored search document out of every read (only search filters on it), so
+    pages and API answers never carry a tsvector they do not show."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_document")
+
+
 class RuleVersionQuerySet(models.QuerySet):
     """Reads of version history. Writes other than inserts are refused: history is immutable."""
 
@@ -240,8 +272,11 @@ class RuleVersion(models.Model):
         related_name="+",
         editable=False,
     )
+    search_document = models.GeneratedField(
+        expression=SearchDocument(), output_field=SearchVectorField(), db_persist=True
+    )
 
-    objects = RuleVersionQuerySet.as_manager()
+    objects = RuleVersionManager.from_queryset(RuleVersionQuerySet)()
 
     class Meta:
         ordering = ["rule", "seq"]

@@ -229,7 +229,7 @@ def test_blame_badges_the_text_and_each_version_that_wrote_it(client, coop):
 
 
 def test_search_results_badge_each_version_found(client, coop):
-    html = page(client, "/coop/search/", q="committee")
+    html = page(client, "/coop/search/", q="committee", at="2021-10-01")
     hits = html.split('class="hits"')[1]
     assert hits.count("<li>") == hits.count('class="provenance-badge"') > 0
     assert ADOPTED in hits

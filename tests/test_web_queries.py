@@ -29,8 +29,9 @@ PAGES = {
     "/coop/proposals/{p20}/": 7,  # book, proposal, amendments, votes (with bodies), sections,
     # roll calls (with members), memberships
     "/coop/parameters/nomination_threshold/": 3,  # parameter, values, versions
-    "/coop/search/?q=nomination": 2,  # book, matching versions
-    "/coop/search/?q=nomination&at=2018-01-01": 2,
+    # book, ranked matches, those versions, matching proposals
+    "/coop/search/?q=nomination": 4,
+    "/coop/search/?q=nomination&at=2018-01-01": 4,
     "/coop/cite/?ref=2.1": 2,  # book, versions once numbered so
     "/coop/feed/": 2,  # book, newest versions with the text each replaced
     "/coop/rules/nominations/feed/": 2,  # rule, its newest versions

@@ -1,11 +1,10 @@
-"""Full-text search: websearch syntax and ranking on PostgreSQL, a plain fallback elsewhere,
+"""Full-text search: websearch syntax and ranking on PostgreSQL and SQLite (FTS5) alike,
 and snippets that can only ever add <mark>."""
 
 import re
 
-import pytest
-
-from rulebook.search import highlight, search_versions, words
+from rulebook.search import highlight, search_versions
+from rulebook.search_syntax import parse_query
 from tests.worlds import D
 
 
@@ -26,8 +25,7 @@ def test_the_date_filter_keeps_only_versions_in_force_that_day(coop):
     assert search_versions(rulebook=coop.book, query="flags", on=D("2020-01-01")) == []
 
 
-@pytest.mark.postgres
-def test_postgres_understands_phrases_and_exclusions(coop):
+def test_phrases_and_exclusions_work_on_both_databases(coop):
     assert len(search_versions(rulebook=coop.book, query='"per cent of the members"')) == 4
     assert search_versions(rulebook=coop.book, query='"cent per"') == []
     assert ("deputy", 1) in keys(search_versions(rulebook=coop.book, query="elected"))
@@ -35,20 +33,17 @@ def test_postgres_understands_phrases_and_exclusions(coop):
     assert keys(search_versions(rulebook=coop.book, query="deputy or banners")) != []
 
 
-@pytest.mark.postgres
-def test_postgres_ranks_a_heading_match_above_a_text_match(coop):
+def test_a_heading_match_ranks_above_a_text_match(coop):
     hits = search_versions(rulebook=coop.book, query="nominations")
     assert hits[0].version.heading == "Nominations"
 
 
-@pytest.mark.postgres
-def test_postgres_stems_words(coop):
+def test_words_are_stemmed_on_both_databases(coop):
     assert search_versions(rulebook=coop.book, query="nominate") != []
 
 
 def test_the_query_words_drop_search_syntax():
-    assert words('"per cent" or -leader') == ["per", "cent", "leader"]
-    assert words("   ") == []
+    assert parse_query('"per cent" or -leader wins').words == ["per", "cent", "wins"]
 
 
 def test_highlighting_escapes_everything_but_the_marks():

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("rulebook", "0006_rulebook_revision"),
+        ("rulebook", "0007_search"),
     ]
 
     operations = [

@@ -14,6 +14,7 @@ The leading underscore keeps Django's migration loader from taking this module f
 from importlib import import_module
 
 GUARDS = import_module("rulebook.migrations.0002_version_history_triggers")
+SEARCH = import_module("rulebook.migrations._search_index")
 VERSION_TRIGGERS = ("rulebook_ruleversion_immutable", "rulebook_ruleversion_order")
 
 
@@ -40,3 +41,4 @@ def restore(schema_editor):
         for statement in GUARDS.SQLITE_FORWARD:
             if "ON rulebook_ruleversion" in statement:
                 schema_editor.execute(statement, params=None)
+        SEARCH.restore_triggers(schema_editor)
