@@ -1,8 +1,11 @@
-"""Cross-references inside rule texts: which written forms cite another rule, and which rule
-each one means on a date.
+"""The written forms of a rule number, in one place: a whole citation typed by a person
+(`written_citation`, for the search box and `/cite/`), references inside rule texts
+(`find_mentions`), and which rule each one means on a date (`resolve`).
 
-Pure functions over strings (no ORM), so they are property-tested (tests/test_references.py).
-A reference is recognised only in forms the rule book itself writes:
+Pure functions over strings (no ORM), so they are property-tested (tests/test_references.py,
+tests/test_citation_forms.py). Inside prose a reference is recognised only in forms the rule
+book itself writes, and every one is then read by `written_citation`, so a reference and a
+typed citation of the same words always mean the same number:
 
 - "Chapter 4 Clause II.2.B" (also "Chapter 4, Clause II.2.B")  → number ``4.II.2.B``
 - "4.II.2.B.i", "rule 3.III.2.H", "Clause 4.II"                 → the dotted number itself
@@ -24,6 +27,50 @@ import datetime
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+
+# The written forms of a number in the chapter / clause / paragraph / sub-paragraph / item
+# scheme (4.II.2.B.i): dotted, with a "C" or "Rule" in front (C5.IV.5), or in words
+# (Chapter 4 Clause II.2.B); and the older run-together style (Rule 4B(2)Bii), which is
+# stored as printed. Levels: chapter 1-99, clause a Roman numeral, paragraph 1-99, a letter,
+# item a small Roman numeral.
+_SMALL_ROMAN = r"(?=[ivxlc])(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+_LEVELS = (r"\d{1,2}", _SMALL_ROMAN, r"\d{1,2}", r"[a-z]", _SMALL_ROMAN)
+_PREFIX = re.compile(r"^(?:(?:rule|chapter|ch|c)\b\.?\s*|c(?=\d))")
+_LEVEL_WORDS = re.compile(r"\b(?:clause|paragraph|para|sub-paragraph|subparagraph|item)\b\.?")
+_SEPARATORS = re.compile(r"[\s.,]+")
+_OLD_STYLE = re.compile(
+    r"^(?:rule\s*)?(\d{1,2})([a-z])\((\d{1,2})\)([a-z])(" + _SMALL_ROMAN + r")?$"
+)
+
+
+def written_citation(text: str) -> str | None:
+    """The number `text` cites, in the form numbers are stored (4.II.2.B.i, Rule 4B(2)Bii),
+    or None if `text` is not recognisably a citation. Pure; never guesses: a bare "4" or a
+    level out of place (4.2, 4.II.X) is None.
+
+    1. Lower-case; the old run-together style is recognised whole.
+    2. Drop a leading "Rule", "Chapter", "Ch" or "C", and the words clause, paragraph …
+    3. What is left must be one to five levels in order, separated by dots (or, after a
+       word such as "chapter", by spaces and commas too); a bare chapter number needs a
+       word in front ("chapter 4").
+    """
+    cleaned = " ".join(text.lower().split())
+    old = _OLD_STYLE.match(cleaned)
+    if old:
+        chapter, clause, paragraph, letter, item = old.groups()
+        return f"Rule {chapter}{clause.upper()}({paragraph}){letter.upper()}{item or ''}"
+    body, prefixed = _PREFIX.sub("", cleaned, count=1), _PREFIX.match(cleaned) is not None
+    worded = _LEVEL_WORDS.search(body) is not None
+    parts = [p for p in _SEPARATORS.split(_LEVEL_WORDS.sub(" ", body)) if p]
+    if not parts or len(parts) > len(_LEVELS) or (len(parts) == 1 and not prefixed):
+        return None
+    if not (prefixed or worded) and not re.fullmatch(r"[\w.]+", body):
+        return None  # "4 ii 2" is as likely words as a number: only dots make it one
+    if not all(re.fullmatch(level, part) for level, part in zip(_LEVELS, parts, strict=False)):
+        return None
+    shaped = [p.upper() if i in (1, 3) else p for i, p in enumerate(parts)]
+    return ".".join(shaped)
+
 
 # A Roman numeral up to 399, not empty (the lookahead), as clause numbers are written.
 _ROMAN = r"(?=[IVXLC])C{0,3}(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
@@ -75,22 +122,16 @@ def find_mentions(text: str, *, chapter: str | None = None) -> list[Mention]:
     rule's chapter, for "Clause VIII" written without one; without it those are skipped."""
     mentions = []
     for match in _PATTERN.finditer(text):
-        kind = match.lastgroup
-        if match.group("cc"):
-            number = f"{match.group('cc_ch')}.{match.group('cc_rest')}"
-        elif match.group("dot"):
-            number = match.group("dot_num")
-        elif match.group("old"):
-            number = f"Rule {match.group('old_num')}"
-        elif match.group("rel"):
+        if match.group("rel"):
             if chapter is None:
                 continue
-            number = f"{chapter}.{match.group('rel_num')}"
+            number = written_citation(f"chapter {chapter} clause {match.group('rel_num')}")
         elif match.group("ch"):
-            number = f"Chapter {match.group('ch_num')}"
-        else:  # pragma: no cover - the alternation has no other branch
-            raise AssertionError(kind)
-        mentions.append(Mention(match.start(), match.end(), number))
+            number = f"Chapter {match.group('ch_num')}"  # as chapters are numbered
+        else:  # "Chapter 4 Clause II.2.B", "4.II.2.B.i", "rule 3.III.2.H", "Rule 4B(2)Bii"
+            number = written_citation(match.group(0))
+        if number is not None:  # found in the prose but not a number of the scheme: text
+            mentions.append(Mention(match.start(), match.end(), number))
     return mentions
 
 

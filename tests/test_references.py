@@ -1,5 +1,6 @@
 """Recognising cross-references in rule texts (rulebook/references.py): pure, so most of it is
-properties. Unrecognised or ambiguous references are left as text, never guessed."""
+properties. A level out of the scheme's order (4.II.A) is not a number: it stays text.
+Unrecognised or ambiguous references are left as text, never guessed."""
 
 import datetime
 
@@ -36,6 +37,8 @@ def written(text, chapter=None):
         ("4.IIII and 4.VX", None, []),
         ("4.II.2.Bx is no number", None, []),
         ("Chapter 4.5 of another book", None, []),
+        ("4.II.A is out of order", None, []),
+        ("see C5.IV.5 below", None, []),  # a typed form, not one the rule book writes
     ],
 )
 def test_written_forms(text, chapter, expected):
@@ -50,16 +53,18 @@ def test_chapter_of():
 
 
 ROMANS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
-LEVEL = st.one_of(
+# The scheme's levels, in order below chapter and clause: paragraph, letter, item.
+DEEPER = (
     st.integers(1, 30).map(str),
     st.sampled_from("ABCDEFGH"),
     st.sampled_from(["i", "ii", "iii", "iv", "v", "vi"]),
 )
 NUMBER = st.builds(
-    lambda ch, roman, levels: ".".join([str(ch), roman, *levels]),
+    lambda ch, roman, depth, levels: ".".join([str(ch), roman, *levels[:depth]]),
     st.integers(1, 15),
     st.sampled_from(ROMANS),
-    st.lists(LEVEL, max_size=3),
+    st.integers(0, 3),
+    st.tuples(*DEEPER),
 )
 # Filler words with no digits and no capitalised "Chapter"/"Clause"/"Rule".
 FILLER = st.lists(
