@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.syndication.views import Feed
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,9 +23,8 @@ from django.utils.html import escape
 
 from proposals.models import Amendment
 from rulebook.diff import DiffInputTooLarge, compare
-from rulebook.models import Rule, Rulebook
+from rulebook.models import Rule, Rulebook, RuleVersion
 from rulebook.selectors import adopted_versions
-from web.views.common import NotFound, rule_or_404
 
 LIMIT = 50
 
@@ -60,7 +60,8 @@ class RulebookChangesFeed(Feed):
         when = _when(item)
         when = when[0].lower() + when[1:]  # "takes effect on 27 September 2026"
         if item.repealed:
-            return f"{item.previous_number or item.rule.key}: repeal {when}"
+            named = f"{item.previous_number or ''} {item.previous_heading or ''}".strip()
+            return f"{named or 'A rule'}: repealed, {when}"
         words = f"{item.number} {item.heading}".strip()
         return f"{words} — version {item.seq}, {when}"
 
@@ -77,11 +78,8 @@ class RulebookChangesFeed(Feed):
             diff = compare(item.previous_text or "", item.text)
         except DiffInputTooLarge:
             return f"{when}<p>{escape(item.text)}</p>"
-        stats = diff.stats
-        return (
-            f"<p>{stats.words_added} words added, {stats.words_removed} removed.</p>{when}"
-            f"<p>{diff.html}</p>"
-        )
+        counts = render_to_string("web/_word_counts.html", {"stats": diff.stats}).strip()
+        return f"<p>{counts}.</p>{when}<p>{diff.html}</p>"
 
     def item_link(self, item):
         return reverse(
@@ -103,6 +101,11 @@ class RulebookChangesFeed(Feed):
         if _in_force(item):
             return max(_adopted_at(item), _as_datetime(item.effective_from))
         return _adopted_at(item)
+
+
+def _rule_name(rule: Rule) -> str:
+    named = f"{rule.named_number} {rule.named_heading}".strip()
+    return f"rule {named}" if named else "a rule with no numbered version"
 
 
 def _in_force(item) -> bool:
@@ -133,18 +136,38 @@ def _as_datetime(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
+def _named_today():
+    """The number and heading members know the rule by: its newest version with a number in
+    force today, else (a rule not yet in force) its newest with a number."""
+    named = RuleVersion.objects.filter(rule=OuterRef("pk"), repealed=False).order_by("-seq")
+    in_force = named.filter(effective_from__lte=timezone.localdate())
+    return {
+        field: Coalesce(
+            Subquery(in_force.values(field)[:1]), Subquery(named.values(field)[:1]), Value("")
+        )
+        for field in ("number", "heading")
+    }
+
+
 class RuleChangesFeed(RulebookChangesFeed):
     def get_object(self, request, rulebook, key):
-        try:
-            return rule_or_404(rulebook, key)
-        except NotFound as exc:
-            raise Http404(str(exc)) from None
+        # One query: the rule with its book and the words it is known by today.
+        names = {f"named_{field}": value for field, value in _named_today().items()}
+        rule = (
+            Rule.objects.select_related("rulebook")
+            .annotate(**names)
+            .filter(rulebook__slug=rulebook, key=key[:100])
+            .first()
+        )
+        if rule is None:
+            raise Http404(f"There is no rule {key[:100]!r} in the rule book {rulebook!r}.")
+        return rule
 
     def title(self, obj: Rule):
-        return f"{obj.rulebook.title}: changes to rule {obj.key}"
+        return f"{obj.rulebook.title}: changes to {_rule_name(obj)}"
 
     def subtitle(self, obj: Rule):
-        return f"Every version of rule {obj.key}, newest first."
+        return f"Every version of {_rule_name(obj)}, newest first."
 
     def link(self, obj: Rule):
         return obj.get_absolute_url()

@@ -27,4 +27,5 @@ urlpatterns = [
     path(rule + "blame/", views.blame_view, name="blame"),
     path(rule + "feed/", feeds.RuleChangesFeed(), name="rule_feed"),
     path(book + "parameters/<parameter_key:key>/", views.parameter_detail, name="parameter"),
+    path(book + "parameters/", views.parameter_list, name="parameters"),
 ]
