@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from rulebook.models import Parameter
 from rulebook.selectors import PENDING, parameter_timeline, parameter_timelines
-from web.charts import format_value, step_chart
+from web.charts import NARROW_WIDTH, NARROW_YEARS, format_value, step_chart
 from web.forms import OnDateForm, today
 from web.views.common import NotFound, member_page, rulebook_or_404
 
@@ -58,11 +58,15 @@ def parameter_detail(request, rulebook, key):
         raise NotFound(f"There is no parameter {key[:100]!r} in the rule book {rulebook!r}.")
     timeline = parameter_timeline(parameter=parameter)
     now = today()
-    chart = step_chart(
-        [(p.effective_from, p.until, p.value) for p in timeline],
+    periods = [(p.effective_from, p.until, p.value) for p in timeline]
+    chart = step_chart(periods, until=now, unit=parameter.unit, today=now)
+    narrow = step_chart(
+        periods,
         until=now,
         unit=parameter.unit,
         today=now,
+        width=NARROW_WIDTH,
+        most_years=NARROW_YEARS,
     )
     rows = [
         {
@@ -80,6 +84,7 @@ def parameter_detail(request, rulebook, key):
             "parameter": parameter,
             "rows": rows,
             "chart": chart,
+            "narrow_chart": narrow,
             "summary": "; ".join(_described(r) for r in rows),
         },
     )
