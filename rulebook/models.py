@@ -14,7 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -90,6 +91,25 @@ class RuleQuerySet(models.QuerySet):
     def in_document_order(self):
         return self.order_by("position")
 
+    def with_current_wording(self, *, on=None):
+        """Annotate `current_number` and `current_heading`: what people call the rule on `on`
+        (default today): its newest numbered version in force then, else (a rule not yet in
+        force, or repealed since) its newest numbered version. `str()` of such a rule is its
+        number and heading, never its key (the admin's lists and autocomplete)."""
+        on = on or timezone.localdate()
+        named = RuleVersion.objects.filter(rule=OuterRef("pk"), repealed=False).order_by("-seq")
+        in_force = named.filter(effective_from__lte=on)
+        return self.annotate(
+            **{
+                f"current_{field}": Coalesce(
+                    Subquery(in_force.values(field)[:1]),
+                    Subquery(named.values(field)[:1]),
+                    Value(""),
+                )
+                for field in ("number", "heading")
+            }
+        )
+
 
 class Rule(models.Model):
     """One provision (chapter, clause, sub-clause …) identified by a key that never changes."""
@@ -122,7 +142,8 @@ class Rule(models.Model):
         indexes = [models.Index(fields=["rulebook", "position"], name="rulebook_rule_order_idx")]
 
     def __str__(self):
-        return self.key
+        named = f"{getattr(self, 'current_number', '')} {getattr(self, 'current_heading', '')}"
+        return named.strip() or self.key  # see `RuleQuerySet.with_current_wording`
 
 
 def parameter_values_prefetch() -> Prefetch:

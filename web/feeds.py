@@ -12,8 +12,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.syndication.views import Feed
-from django.db.models import OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,7 +22,7 @@ from django.utils.html import escape
 
 from proposals.models import Amendment
 from rulebook.diff import DiffInputTooLarge, compare
-from rulebook.models import Rule, Rulebook, RuleVersion
+from rulebook.models import Rule, Rulebook
 from rulebook.selectors import adopted_versions
 
 LIMIT = 50
@@ -104,8 +103,8 @@ class RulebookChangesFeed(Feed):
 
 
 def _rule_name(rule: Rule) -> str:
-    named = f"{rule.named_number} {rule.named_heading}".strip()
-    return f"rule {named}" if named else "a rule with no numbered version"
+    named = str(rule)  # number and heading (`with_current_wording`)
+    return "a rule with no numbered version" if named == rule.key else f"rule {named}"
 
 
 def _in_force(item) -> bool:
@@ -136,26 +135,12 @@ def _as_datetime(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
 
 
-def _named_today():
-    """The number and heading members know the rule by: its newest version with a number in
-    force today, else (a rule not yet in force) its newest with a number."""
-    named = RuleVersion.objects.filter(rule=OuterRef("pk"), repealed=False).order_by("-seq")
-    in_force = named.filter(effective_from__lte=timezone.localdate())
-    return {
-        field: Coalesce(
-            Subquery(in_force.values(field)[:1]), Subquery(named.values(field)[:1]), Value("")
-        )
-        for field in ("number", "heading")
-    }
-
-
 class RuleChangesFeed(RulebookChangesFeed):
     def get_object(self, request, rulebook, key):
         # One query: the rule with its book and the words it is known by today.
-        names = {f"named_{field}": value for field, value in _named_today().items()}
         rule = (
             Rule.objects.select_related("rulebook")
-            .annotate(**names)
+            .with_current_wording()
             .filter(rulebook__slug=rulebook, key=key[:100])
             .first()
         )
