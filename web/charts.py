@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -159,15 +160,14 @@ BELOW = 20
 
 
 def _apart(steps: list[Step]) -> list[Step]:
-    """Move a value's label below its line where it would run into the next value's label
-    (two changes a year or two apart on the phone's narrow chart)."""
+    """Move a value's label below its line where the riser up to the next value would run
+    through it (two changes a year or two apart, as on the phone's narrow chart)."""
     moved = list(steps)
-    for index in range(len(moved) - 1):
-        here, there = moved[index].text, moved[index + 1].text
-        overlaps = here.extent[1] + GAP > there.extent[0] and there.extent[1] + GAP > here.extent[0]
-        if overlaps and abs(here.y - there.y) < BELOW:
-            lower = Label(here.x, here.y + BELOW, here.text, here.anchor)
-            moved[index] = dataclasses.replace(moved[index], text=lower)
+    for index, (here, there) in enumerate(itertools.pairwise(steps)):
+        crosses = here.text.extent[0] < there.x1 < here.text.extent[1] + GAP
+        if crosses and there.y < here.y and here.x2 == there.x1:
+            lower = Label(here.text.x, here.y + BELOW, here.text.text, here.text.anchor)
+            moved[index] = dataclasses.replace(here, text=lower)
     return moved
 
 
