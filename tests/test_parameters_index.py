@@ -77,7 +77,7 @@ def test_a_parameter_whose_rule_was_repealed_is_no_longer_stated(client, branch)
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("at=2021-02-30", "2021-02-30, which is not a real date (February 2021 has 28 days)"),
+        ("at=2021-02-30", "2021-02-30 is not a real date (February 2021 has 28 days)"),
         ("at=yesterday", "must be a date written YYYY-MM-DD"),
         ("at=2021-02-01%00", "NUL character"),
     ],

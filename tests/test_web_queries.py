@@ -23,9 +23,9 @@ PAGES = {
     # sections
     "/coop/changes/?from=2016-06-01&to=2025-06-01": 5,  # book, rules, versions on each date,
     # the parameters of the page's versions
-    "/coop/proposals/": 5,  # book, count, page, amendments, their rules
-    "/coop/proposals/{p20}/": 7,  # book, proposal, amendments, votes (with bodies), sections,
-    # roll calls (with members), memberships
+    "/coop/proposals/": 4,  # book, count, page, amendments with their rules and base versions
+    "/coop/proposals/{p20}/": 8,  # book, proposal, amendments, votes (with bodies), sections,
+    # roll calls (with members), memberships, the parameters its amendments name (by label)
     "/coop/parameters/nomination_threshold/": 3,  # parameter, values, versions
     "/coop/search/?q=nomination": 2,  # book, matching versions
     "/coop/search/?q=nomination&at=2018-01-01": 2,

@@ -78,7 +78,7 @@ def test_date_problem_says_why_a_date_is_no_date(text, problem):
     assert date_problem(text) == problem
 
 
-NOT_REAL = "2021-02-30, which is not a real date (February 2021 has 28 days)"
+NOT_REAL = "2021-02-30 is not a real date (February 2021 has 28 days)"
 
 
 @pytest.mark.parametrize(

@@ -77,7 +77,7 @@ class QueryDate(_Named, forms.Field):
         if problem is None:
             return datetime.date.fromisoformat(text)
         if _DATE.fullmatch(text):  # well written, but a day that never was
-            self.fail(f"is {text}, which {problem.split(' ', 1)[1]}.")
+            self.fail(f"must be a date written YYYY-MM-DD: {problem}.")
         self.fail(f"must be a date written YYYY-MM-DD, not {text[:40]!r}.")
 
 
