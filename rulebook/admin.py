@@ -157,8 +157,7 @@ class ParameterValueInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(RuleVersion)
 class RuleVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["rule", "seq", "number", "heading", "effective_from", "repealed"]
-    list_display += ["provenance"]
+    list_display = ["__str__", "effective_from", "repealed", "provenance"]  # no rule keys
     list_filter = ["rule__rulebook", "repealed", "provenance", "effective_from"]
     list_select_related = ["rule"]
     search_fields = ["rule__key", "number", "heading", "text"]
@@ -185,7 +184,7 @@ class RuleVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(Parameter)
 class ParameterAdmin(AuditedSaveMixin, admin.ModelAdmin):
-    list_display = ["key", "label", "unit", "rulebook"]
+    list_display = ["__str__", "unit", "rulebook", "key"]  # by label; the key for files
     list_filter = ["rulebook"]
     list_select_related = ["rulebook"]
     search_fields = ["key", "label"]

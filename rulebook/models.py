@@ -295,8 +295,10 @@ class RuleVersion(models.Model):
         ]
 
     def __str__(self):
-        label = "repealed" if self.repealed else self.number
-        return f"{self.rule.key} v{self.seq} ({label}, from {self.effective_from})"
+        """In people's words: "4.II.2.B.i Nominations when there is a vacancy, version 6,
+        from 2021-09-29" (a repeal: "Repeal, version 2, from …")."""
+        named = "Repeal" if self.repealed else f"{self.number} {self.heading}".strip()
+        return f"{named}, version {self.seq}, from {self.effective_from}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -11,11 +11,12 @@ import json
 import re
 
 import pytest
+from django.utils import timezone
 
 from proposals.models import Amendment
 from proposals.roles import DRAFTER
 from rulebook.models import AuditEntry, Rule
-from tests.factories import ProposalFactory, amend, staff
+from tests.factories import ProposalFactory, add_version, amend, staff
 from tests.worlds import proposal_post
 
 pytestmark = pytest.mark.django_db
@@ -277,3 +278,13 @@ def test_a_value_the_services_refuse_is_shown_on_the_form(drafter_client, branch
     assert "has no parameter &#x27;zq_no_such_thing&#x27;" in response.content.decode()
     amendment.refresh_from_db()
     assert amendment.parameters == {"zq_treasurer_branch_share": 12}
+
+
+def test_a_repeal_waiting_to_take_effect_names_the_rule_it_repeals(client, branch):
+    soon = timezone.localdate() + datetime.timedelta(days=30)
+    add_version(branch.treasurer, soon, repealed=True)
+    text = squeeze(visible_text(read(client, "/branch/")))
+    assert f"Repeal of 9.X.2.B.iii Nominations for treasurer takes effect on {soon:%-d %B %Y}" in (
+        text
+    )
+    assert_no_keys(text)
