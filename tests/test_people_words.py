@@ -288,3 +288,19 @@ def test_a_repeal_waiting_to_take_effect_names_the_rule_it_repeals(client, branc
         text
     )
     assert_no_keys(text)
+
+
+def test_the_admin_lists_of_versions_and_parameters_lead_with_words(admin_client):
+    response = admin_client.get("/admin/rulebook/ruleversion/")
+    assert response.status_code == 200
+    text = squeeze(visible_text(response.content.decode()))
+    assert "9.X.2.B.iii Nominations for treasurer, version 2, from 2019-10-01" in text
+    assert "Repeal, version 2, from 2020-01-01" in text
+    assert "zq9" not in text
+    response = admin_client.get("/admin/rulebook/parameter/")
+    links = re.findall(r'<th class="field-__str__"><a [^>]*>([^<]+)</a>', response.content.decode())
+    assert sorted(links) == [
+        "Honorarium of the secretary",
+        "Notice of a general meeting",
+        "Treasurer nominations: share of branches",
+    ]
