@@ -189,6 +189,8 @@ def test_the_admin_shows_one_labelled_input_per_parameter_of_the_rule_typed_by_i
     admin_client, branch, draft
 ):
     markup = change_page(admin_client, draft)
+    # The chosen rule, as the autocomplete shows it: by number and heading.
+    assert "selected>9.X.2.B.iii Nominations for treasurer</option>" in markup
     field = markup[markup.index('class="rb-parameters"') :]
     field = field[: field.index("</div>")]
     inputs = re.findall(r"<input [^>]*>", field)
