@@ -2,6 +2,9 @@
 # Both set everything up on a fresh machine (Python 3.11+ and make are all they need).
 
 PYTHON ?= python3
+# Where `make run` and `make serve` listen: `make run PORT=8001` (or HOST=0.0.0.0) to change.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt | cksum | cut -d' ' -f1)

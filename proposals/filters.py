@@ -22,7 +22,7 @@ class ProposalFilter(django_filters.FilterSet):
     )
     rule = django_filters.CharFilter(
         method="filter_rule",
-        label="Rule (key or number)",
+        label="Rule number",
         max_length=100,
         help_text="Proposals with an amendment to (or inserting) this rule: its key, or any "
         "number it ever had.",

@@ -558,8 +558,15 @@ class Amendment(KeepsAdopted):
         ]
 
     def __str__(self):
-        target = self.new_key if self.kind == self.Kind.INSERT else self.rule_id and self.rule.key
-        return f"{self.get_kind_display()} {target}"
+        """In people's words: "Amend text: 4.II.2.B.i Nominations when there is a vacancy"
+        (the base version's number and heading; a new rule's proposed ones)."""
+        if self.kind == self.Kind.INSERT:
+            named = f"{self.number} {self.heading}".strip() or self.new_key
+        else:
+            base = self.base_version if self.base_version_id else None
+            named = f"{base.number} {base.heading}".strip() if base and not base.repealed else ""
+            named = named or (self.rule.key if self.rule_id else "")
+        return f"{self.get_kind_display()}: {named}"
 
     @property
     def is_stale(self) -> bool:

@@ -7,7 +7,8 @@ changes and its place in the tree is moved by a renumber amendment.
 """
 
 from django.contrib import admin
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Case, Count, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
@@ -97,37 +98,61 @@ class VersionInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Rule)
 class RuleAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["key", "current_number", "rulebook", "parent", "version_count"]
+    # Named as people know them: number and heading today (`with_current_wording`); the key
+    # last, for those who write import files.
+    list_display = ["named", "rulebook", "parent_named", "version_count", "key"]
+    list_display_links = ["named"]
     list_filter = ["rulebook"]
-    list_select_related = ["rulebook", "parent"]
-    ordering = ["rulebook", "position"]  # document order; explicit as the query groups
-    # Amendment.rule picks its rule through this search (autocomplete_fields).
+    list_select_related = ["rulebook"]
+    ordering = ["rulebook", "position"]  # document order
+    # Amendment.rule picks its rule through this search (autocomplete_fields): by any number
+    # or heading the rule ever had, or its key.
     search_fields = ["key", "versions__number", "versions__heading"]
     readonly_fields = ["rulebook", "key", "parent", "position", "member_page"]
     fields = readonly_fields
     inlines = [VersionInline]
 
     def get_queryset(self, request):
-        latest = RuleVersion.objects.filter(rule=OuterRef("pk")).order_by("-seq")
+        versions = RuleVersion.objects.filter(rule=OuterRef("pk")).order_by()
+        count = versions.values("rule").annotate(n=Count("pk")).values("n")
+        parent = Rule.objects.with_current_wording().filter(pk=OuterRef("parent"))
         return (
             super()
             .get_queryset(request)
+            .with_current_wording()
             .annotate(
-                version_count=Count("versions"),
-                latest_number=Subquery(latest.values("number")[:1]),
-                latest_repealed=Subquery(latest.values("repealed")[:1]),
+                # Subqueries, not joins: a search through the versions must not count twice.
+                version_count=Coalesce(Subquery(count), 0),
+                parent_number=Subquery(parent.values("current_number")[:1]),
+                parent_heading=Subquery(parent.values("current_heading")[:1]),
             )
         )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Rules whose key, or any version's number or heading, matches; a rule numbered
+        exactly so today comes first (typing "4.II.2.B" finds 4.II.2.B before 4.II.2.B.i)."""
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            exact = Q(current_number__iexact=term) | Q(key__iexact=term)
+            queryset = queryset.annotate(
+                exact=Case(When(exact, then=Value(0)), default=Value(1))
+            ).order_by("exact", "rulebook", "position")
+        return queryset, duplicates
+
+    @admin.display(description="rule", ordering="position")
+    def named(self, obj):
+        return str(obj)
+
+    @admin.display(description="under")
+    def parent_named(self, obj):
+        if obj.parent_id is None:
+            return "—"
+        return f"{obj.parent_number} {obj.parent_heading}".strip() or "—"
 
     @admin.display(description="versions", ordering="version_count")
     def version_count(self, obj):
         return obj.version_count
-
-    @admin.display(description="latest number")
-    def current_number(self, obj):
-        if obj.latest_repealed:
-            return "repealed"
-        return obj.latest_number or "—"
 
     @admin.display(description="member page")
     def member_page(self, obj):
@@ -144,8 +169,7 @@ class ParameterValueInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(RuleVersion)
 class RuleVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["rule", "seq", "number", "heading", "effective_from", "repealed"]
-    list_display += ["provenance"]
+    list_display = ["__str__", "effective_from", "repealed", "provenance"]  # no rule keys
     list_filter = ["rule__rulebook", "repealed", "provenance", "effective_from"]
     list_select_related = ["rule"]
     search_fields = ["rule__key", "number", "heading", "text"]
@@ -172,7 +196,7 @@ class RuleVersionAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(Parameter)
 class ParameterAdmin(AuditedSaveMixin, admin.ModelAdmin):
-    list_display = ["key", "label", "unit", "rulebook"]
+    list_display = ["__str__", "unit", "rulebook", "key"]  # by label; the key for files
     list_filter = ["rulebook"]
     list_select_related = ["rulebook"]
     search_fields = ["key", "label"]

@@ -15,7 +15,8 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, Func, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, Func, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 KEY_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -91,6 +92,25 @@ class RuleQuerySet(models.QuerySet):
     def in_document_order(self):
         return self.order_by("position")
 
+    def with_current_wording(self, *, on=None):
+        """Annotate `current_number` and `current_heading`: what people call the rule on `on`
+        (default today): its newest numbered version in force then, else (a rule not yet in
+        force, or repealed since) its newest numbered version. `str()` of such a rule is its
+        number and heading, never its key (the admin's lists and autocomplete)."""
+        on = on or timezone.localdate()
+        named = RuleVersion.objects.filter(rule=OuterRef("pk"), repealed=False).order_by("-seq")
+        in_force = named.filter(effective_from__lte=on)
+        return self.annotate(
+            **{
+                f"current_{field}": Coalesce(
+                    Subquery(in_force.values(field)[:1]),
+                    Subquery(named.values(field)[:1]),
+                    Value(""),
+                )
+                for field in ("number", "heading")
+            }
+        )
+
 
 class Rule(models.Model):
     """One provision (chapter, clause, sub-clause …) identified by a key that never changes."""
@@ -123,7 +143,8 @@ class Rule(models.Model):
         indexes = [models.Index(fields=["rulebook", "position"], name="rulebook_rule_order_idx")]
 
     def __str__(self):
-        return self.key
+        named = f"{getattr(self, 'current_number', '')} {getattr(self, 'current_heading', '')}"
+        return named.strip() or self.key  # see `RuleQuerySet.with_current_wording`
 
 
 def parameter_values_prefetch() -> Prefetch:
@@ -310,8 +331,10 @@ class RuleVersion(models.Model):
         ]
 
     def __str__(self):
-        label = "repealed" if self.repealed else self.number
-        return f"{self.rule.key} v{self.seq} ({label}, from {self.effective_from})"
+        """In people's words: "4.II.2.B.i Nominations when there is a vacancy, version 6,
+        from 2021-09-29" (a repeal: "Repeal, version 2, from …")."""
+        named = "Repeal" if self.repealed else f"{self.number} {self.heading}".strip()
+        return f"{named}, version {self.seq}, from {self.effective_from}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -174,10 +174,17 @@ def rulebook_at(*, rulebook: Rulebook, on: datetime.date) -> Snapshot:
 
 
 def pending_versions(rulebook: Rulebook, *, on: datetime.date) -> list[RuleVersion]:
-    """Versions recorded by `on` that take effect after it, soonest first. One query."""
+    """Versions recorded by `on` that take effect after it, soonest first, each with the
+    number and heading of the version before (`previous_number`, `previous_heading`: what a
+    repeal repeals). One query."""
+    previous = RuleVersion.objects.filter(rule=OuterRef("rule"), seq=OuterRef("seq") - 1)
     return list(
         RuleVersion.objects.filter(rule__rulebook=rulebook)
         .pending(on=on)
+        .annotate(
+            previous_number=Subquery(previous.values("number")[:1]),
+            previous_heading=Subquery(previous.values("heading")[:1]),
+        )
         .select_related("rule")
         .order_by("effective_from", "rule__position")
     )

@@ -9,6 +9,8 @@ wraps `text_problems` as a Django validator for forms and serializers.
 
 from __future__ import annotations
 
+import calendar
+import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -115,3 +117,27 @@ def count_problems(value: int) -> list[str]:
     if value > COUNT_MAX:
         return [f"{value} is too large: a count is at most {COUNT_MAX:,}"]
     return []
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def date_problem(text: str) -> str | None:
+    """Why `text` is not a day written YYYY-MM-DD, in words, or None: "2021-02-30 is not a
+    real date (February 2021 has 28 days)" for a well-written day that never existed, so that
+    every form and API parameter says the same."""
+    text = (text or "").strip()[:40]
+    if not _ISO_DATE.fullmatch(text):
+        return f"{text!r} is not a date written YYYY-MM-DD"
+    year, month, day = (int(part) for part in text.split("-"))
+    if not 1 <= month <= 12:
+        return f"{text} is not a real date (there is no month {month})"
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        if year < 1:
+            return f"{text} is not a real date (there is no year 0)"
+        days = calendar.monthrange(year, month)[1]
+        name = calendar.month_name[month]
+        return f"{text} is not a real date ({name} {year} has {days} days)"
+    return None

@@ -122,3 +122,12 @@ def club(db, club_world):
 def one_rule(db, one_rule_world):
     """A book "club" with one rule, `dues` (`worlds.one_rule`)."""
     return copy.deepcopy(one_rule_world)
+
+
+branch_world = built_once_per_module("branch", worlds.branch)
+
+
+@pytest.fixture
+def branch(db, branch_world):
+    """Riverside Branch, whose keys look nothing like its words (`worlds.branch`)."""
+    return copy.deepcopy(branch_world)

@@ -86,7 +86,8 @@ def test_rules_can_be_searched_by_key_for_the_amendment_autocomplete(client, clu
         {"app_label": "proposals", "model_name": "amendment", "field_name": "rule", "term": "nom"},
     )
     assert response.status_code == 200
-    assert [r["text"] for r in response.json()["results"]] == ["c4-nominations"]
+    # Found by its key, named by its number and heading (issue 12).
+    assert [r["text"] for r in response.json()["results"]] == ["4.1 Nominations"]
 
 
 def test_the_groups_are_created_with_their_permissions_and_can_be_recreated(db):

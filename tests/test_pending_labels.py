@@ -251,5 +251,5 @@ def test_a_version_typed_in_for_the_future_is_dated_when_it_was_recorded(client,
         f"1.1 Dues — version 2, takes effect on {long(coop.future)}"
     ]
     assert entry["published"] == timezone.now().date().isoformat()
-    old = entries(client, "/coop/feed/")["1.2: repeal in force since 1 January 2019"]
+    old = entries(client, "/coop/feed/")["1.2 Banners: repealed, in force since 1 January 2019"]
     assert old["published"] == "2019-01-01", "history entered later is dated when it took effect"

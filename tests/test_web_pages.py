@@ -61,7 +61,7 @@ def test_the_rule_page_sets_every_rival_proposal_side_by_side_with_its_outcome(c
         assert reference in section
     assert "Lost" in section and "Adopted" in section
     assert "overtaken" in section  # 2021/9 was drafted against a version since replaced
-    assert "nomination_threshold = <strong>5</strong>" in section
+    assert "Nomination threshold</a>: <strong>5%</strong>" in section  # by label (issue 12)
 
 
 def test_choosing_two_versions_to_compare_is_a_plain_get_form_with_radio_buttons(client, coop):
@@ -153,8 +153,11 @@ def test_a_stale_proposal_says_so(client, coop):
 
 def test_the_parameter_page_draws_an_accessible_step_chart_and_a_table(client, coop):
     html = page(client, "/coop/parameters/nomination_threshold/")
-    assert '<svg viewBox="0 0 640 280" role="img" aria-labelledby="chart-title chart-desc"' in html
-    assert '<title id="chart-title">' in html and '<desc id="chart-desc">' in html
+    assert (
+        '<svg class="chart-wide" viewBox="0 0 640 280" role="img" '
+        'aria-labelledby="chart-title-wide chart-desc-wide"'
+    ) in html
+    assert '<title id="chart-title-wide">' in html and '<desc id="chart-desc-wide">' in html
     assert "from 1 January 2016, 15%" in html and "from 29 September 2021, 20%" in html
     assert "<script" not in html
     assert ">2018</text>" in html and "Date in force" in html

@@ -25,9 +25,9 @@ PAGES = {
     "/coop/changes/?from=2016-06-01&to=2025-06-01": 5,  # book, the rules that differ (one
     # query, rulebook.story), the page's versions with the steps between, their parameters,
     # the steps' amendments with their proposals
-    "/coop/proposals/": 5,  # book, count, page, amendments, their rules
-    "/coop/proposals/{p20}/": 7,  # book, proposal, amendments, votes (with bodies), sections,
-    # roll calls (with members), memberships
+    "/coop/proposals/": 4,  # book, count, page, amendments with their rules and base versions
+    "/coop/proposals/{p20}/": 8,  # book, proposal, amendments, votes (with bodies), sections,
+    # roll calls (with members), memberships, the parameters its amendments name (by label)
     "/coop/parameters/nomination_threshold/": 3,  # parameter, values, versions
     # book, ranked matches, those versions, matching proposals
     "/coop/search/?q=nomination": 4,

@@ -557,3 +557,107 @@ def one_rule(slug: str = "club") -> SimpleNamespace:
     add_version(dues, "2016-01-01", "Dues are £5.", number="1")
     add_version(dues, "2018-01-01", "Dues are £6.", number="1")
     return SimpleNamespace(book=book, dues=dues)
+
+
+# --- branch: keys that are nothing like the words members read (issue 12) -----------------------
+
+
+def branch(slug: str = "branch") -> SimpleNamespace:
+    """Riverside Branch Standing Orders, whose rule keys and parameter keys look nothing like
+    the numbers, headings and labels members read, so that a page showing a key is caught:
+    a treasurer threshold 15 → 10 (2019/1, adopted) with a lost rival for 5 (2021/2), a repeal
+    of 9.X.3 in 2020, and a change of notice 7 → 14 days adopted to take effect in 60 days."""
+    book = RulebookFactory(slug=slug, title="Riverside Branch Standing Orders")
+    share = ParameterFactory(
+        rulebook=book,
+        key="zq_treasurer_branch_share",
+        label="Treasurer nominations: share of branches",
+        unit="%",
+    )
+    notice = ParameterFactory(
+        rulebook=book,
+        key="zq_meeting_notice_days",
+        label="Notice of a general meeting",
+        unit="days",
+    )
+    spare = ParameterFactory(
+        rulebook=book, key="zq_spare_figure", label="Honorarium of the secretary", unit=""
+    )
+    chapter = RuleFactory(rulebook=book, key="zq9")
+    add_version(chapter, "2016-01-01", number="9", heading="Officers")
+    treasurer = RuleFactory(rulebook=book, key="zq9-x-2-b-iii", parent=chapter)
+    add_version(
+        treasurer,
+        "2016-01-01",
+        "Each nomination for treasurer needs the support of 15 per cent of branches.",
+        number="9.X.2.B.iii",
+        heading="Nominations for treasurer",
+        parameters={share.key: 15},
+    )
+    banners = RuleFactory(rulebook=book, key="zq9-x-3", parent=chapter)
+    add_version(banners, "2016-01-01", "The branch keeps a banner.", number="9.X.3",
+                heading="Banners and flags")  # fmt: skip
+    add_version(banners, "2020-01-01", repealed=True)
+    meetings = RuleFactory(rulebook=book, key="zq9-x-4", parent=chapter)
+    add_version(
+        meetings,
+        "2016-01-01",
+        "Seven days' notice is given of a general meeting.",
+        number="9.X.4",
+        heading="Notice of meetings",
+        parameters={notice.key: 7},
+    )
+    world = SimpleNamespace(
+        book=book, share=share, notice=notice, spare=spare, chapter=chapter,
+        treasurer=treasurer, banners=banners, meetings=meetings,
+    )  # fmt: skip
+    world.adopted = ProposalFactory(
+        rulebook=book,
+        reference="2019/1",
+        title="Lower the treasurer threshold",
+        conference_year=2019,
+        amendments=[
+            amend(
+                treasurer,
+                "Each nomination for treasurer needs the support of 10 per cent of branches.",
+                parameters={share.key: 10},
+            )
+        ],
+        adopted=True,
+        decided_on=D("2019-09-20"),
+        effective_from=D("2019-10-01"),
+    )
+    world.lost = ProposalFactory(
+        rulebook=book,
+        reference="2021/2",
+        title="Lower the treasurer threshold again",
+        conference_year=2021,
+        amendments=[
+            amend(
+                treasurer,
+                "Each nomination for treasurer needs the support of 5 per cent of branches.",
+                parameters={share.key: 5},
+            )
+        ],
+        lost=True,
+        decided_on=D("2021-09-20"),
+    )
+    today = timezone.localdate()
+    world.future = today + datetime.timedelta(days=60)
+    world.pending = ProposalFactory(
+        rulebook=book,
+        reference="2025/3",
+        title="Give a fortnight's notice",
+        amendments=[
+            amend(
+                meetings,
+                "Fourteen days' notice is given of a general meeting.",
+                parameters={notice.key: 14},
+            )
+        ],
+        adopted=True,
+        decided_on=today - datetime.timedelta(days=10),
+        submitted_on=today - datetime.timedelta(days=40),
+        effective_from=world.future,
+    )
+    return world

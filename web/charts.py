@@ -7,13 +7,19 @@ states it. The template turns these numbers into inline SVG; nothing needs JavaS
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 WIDTH, HEIGHT = 640, 280
+# The chart drawn for a phone (web/static/web/site.css shows it below 40rem): as wide in SVG
+# units as a 390px screen's column, so its 12 to 13px labels are drawn at about that size instead
+# of being scaled down to 7px with the wide one, with fewer year ticks to fit.
+NARROW_WIDTH, NARROW_YEARS = 360, 4
 LEFT, RIGHT, TOP, BOTTOM = 56, 24, 40, 48  # margins around the plot, room for tick labels
 # Room after the last change (a tenth of the span, at least a month), so that the newest
 # value — often adopted and not yet in force — is a visible run rather than a dot on the edge.
@@ -86,9 +92,12 @@ def step_chart(
     until: datetime.date,
     unit: str = "",
     today: datetime.date | None = None,
+    width: int = WIDTH,
+    most_years: int = 8,
 ) -> StepChart | None:
     """Lay out (from, until, value) periods, oldest first; open periods run past `until` and
     the last change to the right-hand edge. `today`, if given, is marked by a labelled line.
+    `width` (SVG units) and `most_years` (year ticks at most) make the phone's narrower chart.
 
     Returns None when no period states a value (there is nothing to draw).
     """
@@ -104,7 +113,7 @@ def step_chart(
     span = max((last - first).days, 1)
     # Headroom above the highest value, so that its line and label stay clear of the top.
     top_value = _nice_ceiling(1.1 * max(float(v) for _, _, v in valued))
-    left, right, top, bottom = LEFT, WIDTH - RIGHT, TOP, HEIGHT - BOTTOM
+    left, right, top, bottom = LEFT, width - RIGHT, TOP, HEIGHT - BOTTOM
 
     def x(day: datetime.date) -> float:
         return round(left + (day - first).days / span * (right - left), 1)
@@ -120,10 +129,12 @@ def step_chart(
         x1, x2, level = x(start), x(end or last), y(value)
         commands.append(f"V {level} H {x2}" if previous_end == start else f"M {x1} {level} H {x2}")
         label = format_value(value, unit)
-        steps.append(Step(x1, x2, level, label, end is None, _value_label(x1, level, label)))
+        text = _value_label(x1, level, label, width)
+        steps.append(Step(x1, x2, level, label, end is None, text))
         previous_end = end
+    steps = _apart(steps)
     return StepChart(
-        width=WIDTH,
+        width=width,
         height=HEIGHT,
         left=left,
         right=right,
@@ -131,24 +142,41 @@ def step_chart(
         bottom=bottom,
         steps=steps,
         path=" ".join(commands),
-        x_ticks=[Tick(x(d), str(d.year)) for d in year_ticks(first, last)],
+        x_ticks=[Tick(x(d), str(d.year)) for d in year_ticks(first, last, most_years)],
         y_ticks=[Tick(y(Decimal(str(v))), format_value(v, unit)) for v in value_ticks(top_value)],
-        today=None if today is None else _today_label(x(today), top),
+        today=None if today is None else _today_label(x(today), top, width),
     )
 
 
-def _value_label(x: float, y: float, text: str) -> Label:
+def _value_label(x: float, y: float, text: str, width: int = WIDTH) -> Label:
     """After its point, or before it where it would run off the right-hand side."""
     after = Label(x + GAP, y, text)
-    return after if after.extent[1] <= WIDTH - GAP else Label(x - GAP, y, text, "end")
+    return after if after.extent[1] <= width - GAP else Label(x - GAP, y, text, "end")
 
 
-def _today_label(x: float, top: float) -> Label:
+# Labels sit 0.6em above their line (the template's dy); one moved below it sits this much
+# lower, clear of the line (13px text).
+BELOW = 20
+
+
+def _apart(steps: list[Step]) -> list[Step]:
+    """Move a value's label below its line where the riser up to the next value would run
+    through it (two changes a year or two apart, as on the phone's narrow chart)."""
+    moved = list(steps)
+    for index, (here, there) in enumerate(itertools.pairwise(steps)):
+        crosses = here.text.extent[0] < there.x1 < here.text.extent[1] + GAP
+        if crosses and there.y < here.y and here.x2 == there.x1:
+            lower = Label(here.text.x, here.y + BELOW, here.text.text, here.text.anchor)
+            moved[index] = dataclasses.replace(here, text=lower)
+    return moved
+
+
+def _today_label(x: float, top: float, width: int = WIDTH) -> Label:
     """The word "Today" above the plot, centred on its line unless that would leave the
     picture."""
     label = Label(x, top - GAP, "Today", "middle")
     low, high = label.extent
-    if high > WIDTH - GAP:
+    if high > width - GAP:
         return Label(x, top - GAP, "Today", "end")
     if low < GAP:
         return Label(x, top - GAP, "Today", "start")

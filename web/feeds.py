@@ -24,7 +24,6 @@ from proposals.models import Amendment
 from rulebook.diff import DiffInputTooLarge, compare
 from rulebook.models import Rule, Rulebook
 from rulebook.selectors import adopted_versions
-from web.views.common import NotFound, rule_or_404
 
 LIMIT = 50
 
@@ -60,7 +59,8 @@ class RulebookChangesFeed(Feed):
         when = _when(item)
         when = when[0].lower() + when[1:]  # "takes effect on 27 September 2026"
         if item.repealed:
-            return f"{item.previous_number or item.rule.key}: repeal {when}"
+            named = f"{item.previous_number or ''} {item.previous_heading or ''}".strip()
+            return f"{named or 'A rule'}: repealed, {when}"
         words = f"{item.number} {item.heading}".strip()
         return f"{words} — version {item.seq}, {when}"
 
@@ -77,11 +77,8 @@ class RulebookChangesFeed(Feed):
             diff = compare(item.previous_text or "", item.text)
         except DiffInputTooLarge:
             return f"{when}<p>{escape(item.text)}</p>"
-        stats = diff.stats
-        return (
-            f"<p>{stats.words_added} words added, {stats.words_removed} removed.</p>{when}"
-            f"<p>{diff.html}</p>"
-        )
+        counts = render_to_string("web/_word_counts.html", {"stats": diff.stats}).strip()
+        return f"<p>{counts}.</p>{when}<p>{diff.html}</p>"
 
     def item_link(self, item):
         return reverse(
@@ -103,6 +100,11 @@ class RulebookChangesFeed(Feed):
         if _in_force(item):
             return max(_adopted_at(item), _as_datetime(item.effective_from))
         return _adopted_at(item)
+
+
+def _rule_name(rule: Rule) -> str:
+    named = str(rule)  # number and heading (`with_current_wording`)
+    return "a rule with no numbered version" if named == rule.key else f"rule {named}"
 
 
 def _in_force(item) -> bool:
@@ -135,16 +137,22 @@ def _as_datetime(day: datetime.date) -> datetime.datetime:
 
 class RuleChangesFeed(RulebookChangesFeed):
     def get_object(self, request, rulebook, key):
-        try:
-            return rule_or_404(rulebook, key)
-        except NotFound as exc:
-            raise Http404(str(exc)) from None
+        # One query: the rule with its book and the words it is known by today.
+        rule = (
+            Rule.objects.select_related("rulebook")
+            .with_current_wording()
+            .filter(rulebook__slug=rulebook, key=key[:100])
+            .first()
+        )
+        if rule is None:
+            raise Http404(f"There is no rule {key[:100]!r} in the rule book {rulebook!r}.")
+        return rule
 
     def title(self, obj: Rule):
-        return f"{obj.rulebook.title}: changes to rule {obj.key}"
+        return f"{obj.rulebook.title}: changes to {_rule_name(obj)}"
 
     def subtitle(self, obj: Rule):
-        return f"Every version of rule {obj.key}, newest first."
+        return f"Every version of {_rule_name(obj)}, newest first."
 
     def link(self, obj: Rule):
         return obj.get_absolute_url()

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from rulebook.converters import MAX_ID
 from rulebook.search import MAX_QUERY_LENGTH
+from rulebook.validators import date_problem
 
 
 class BadQuery(ValueError):
@@ -72,11 +73,11 @@ class QueryDate(_Named, forms.Field):
         text = ("" if value is None else str(value)).strip()[:40]  # a NUL byte is no date
         if text == "":
             return self.default() if callable(self.default) else self.default
-        try:
-            if _DATE.fullmatch(text):
-                return datetime.date.fromisoformat(text)
-        except ValueError:
-            pass
+        problem = date_problem(text)
+        if problem is None:
+            return datetime.date.fromisoformat(text)
+        if _DATE.fullmatch(text):  # well written, but a day that never was
+            self.fail(f"must be a date written YYYY-MM-DD: {problem}.")
         self.fail(f"must be a date written YYYY-MM-DD, not {text[:40]!r}.")
 
 

@@ -44,4 +44,5 @@ urlpatterns = [
     path(rule + "compare.diff", views.compare_diff, name="compare_diff"),
     path(book + "bodies/", views.body_list, name="bodies"),
     path(book + "bodies/<str:body>/", views.body_detail, name="body"),
+    path(book + "parameters/", views.parameter_list, name="parameters"),
 ]

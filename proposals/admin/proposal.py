@@ -20,11 +20,11 @@ from django.utils.safestring import mark_safe
 
 from proposals.admin import display
 from proposals.admin.drafting import DraftingViews
+from proposals.admin.parameter_fields import AmendmentAdminForm
 from proposals.admin.workflow import WorkflowViews
 from proposals.checks import admissibility_warnings
 from proposals.forms import (
     PROPOSAL_FIELDS,
-    AmendmentForm,
     AmendmentFormSet,
     ProposalForm,
 )
@@ -58,7 +58,7 @@ class StaleFilter(admin.SimpleListFilter):
 
 class AmendmentInline(admin.StackedInline):
     model = Amendment
-    form = AmendmentForm
+    form = AmendmentAdminForm  # AmendmentForm, parameters as labelled inputs
     formset = AmendmentFormSet
     extra = 1
     autocomplete_fields = ["rule", "parent", "after"]

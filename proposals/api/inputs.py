@@ -21,6 +21,7 @@ from proposals.models import Amendment, Body, RollCallEntry, Vote
 from proposals.rules import RollCall
 from proposals.services.rebase import Resolution
 from proposals.services.tally import Section
+from rulebook.api.params import RealDateField
 from rulebook.api.serializers import enum_field
 from rulebook.validators import TEXT_MAX_CHARS, TextValidator
 
@@ -194,7 +195,7 @@ def _count() -> serializers.IntegerField:
 
 class VoteInput(StrictInput):
     body = StrictCharField(max_length=60, help_text="The body's slug, e.g. nec.")
-    held_on = serializers.DateField()
+    held_on = RealDateField()
     stage = enum_field("VoteStage", Vote.Stage.choices)
     method = enum_field("VoteMethod", Vote.Method.choices)
     majority = enum_field("Majority", Vote.Majority.choices, required=False)
@@ -226,7 +227,7 @@ class VoteInput(StrictInput):
 
 
 class AdoptInput(StrictInput):
-    effective_from = serializers.DateField(help_text="The day the new versions take effect.")
+    effective_from = RealDateField(help_text="The day the new versions take effect.")
     note = _text("Superusers only: why adopt without a carried decision vote.")
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from rulebook.validators import date_problem
+
 
 def read_query(request, serializer_class) -> dict:
     """The validated query parameters, or a 400 `{"<param>": ["problem"]}`."""
@@ -18,8 +20,20 @@ def read_query(request, serializer_class) -> dict:
     return serializer.validated_data
 
 
+class RealDateField(serializers.DateField):
+    """A YYYY-MM-DD date; a well-written day that never was (2021-02-30) is refused as "not a
+    real date", as the member pages say (`rulebook.validators.date_problem`)."""
+
+    def to_internal_value(self, value):
+        if isinstance(value, str):
+            problem = date_problem(value)
+            if problem is not None and "real date" in problem:
+                raise serializers.ValidationError(f"{problem}.", code="invalid")
+        return super().to_internal_value(value)
+
+
 def _date(help_text: str, *, required: bool = False) -> serializers.DateField:
-    return serializers.DateField(required=required, help_text=help_text)
+    return RealDateField(required=required, help_text=help_text)
 
 
 class AtQuery(serializers.Serializer):

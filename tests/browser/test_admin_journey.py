@@ -47,7 +47,7 @@ def test_drafting_voting_and_adopting_a_rule_change_in_the_admin(
     page.fill("#id_conference_year", "2026")
     page.click("#amendments-0 .field-rule .select2-selection")
     page.fill(".select2-container--open .select2-search__field", "nomin")
-    page.click(".select2-results__option:has-text('c4-nominations')")
+    page.click(".select2-results__option:has-text('4.1 Nominations')")  # by number and heading
     page.click("input[name=_continue]")
 
     # Saving with the text left empty fills it in from the rule's latest version.

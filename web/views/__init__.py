@@ -5,7 +5,7 @@ from web.views.book import changes, cite, contents, healthz, index
 from web.views.diffs import changes_diff, compare_diff
 from web.views.edition import edition
 from web.views.events import event_detail, event_list, quantity_detail
-from web.views.parameters import parameter_detail
+from web.views.parameters import parameter_detail, parameter_list
 from web.views.proposals import proposal_detail, proposal_list
 from web.views.rules import blame_view, compare_versions, rule_detail, version_detail
 from web.views.search import search
@@ -26,6 +26,7 @@ __all__ = [
     "healthz",
     "index",
     "parameter_detail",
+    "parameter_list",
     "proposal_detail",
     "proposal_list",
     "quantity_detail",

@@ -12,9 +12,16 @@ from proposals.filters import ProposalFilter
 from proposals.models import Amendment, Membership, Proposal, Vote
 from rulebook.diff import DiffInputTooLarge
 from web.forms import BadQuery, PageForm
+from web.naming import parameters_named, proposed_values, rules_named
 from web.views.common import NotFound, member_page, rulebook_or_404
 
 PAGE_SIZE = 50
+# The amendments of a page's proposals with the rule and the version each was drafted against,
+# in one query: the list names rules by number and heading, never by key.
+_AMENDMENTS_NAMED = Prefetch(
+    "amendments",
+    queryset=Amendment.objects.select_related("rule", "base_version").order_by("order"),
+)
 
 
 @per_reader
@@ -25,7 +32,7 @@ def proposal_list(request, rulebook):
         Proposal.objects.visible_to(request.user)
         .filter(rulebook=book)
         .annotate(amendment_count=Count("amendments"))
-        .prefetch_related("amendments__rule")
+        .prefetch_related(_AMENDMENTS_NAMED)
         .listed()
     )
     found = ProposalFilter(request.GET, queryset=proposals)
@@ -72,25 +79,34 @@ def proposal_detail(request, rulebook, pk):
         Prefetch("votes", queryset=Vote.objects.with_figures().order_by("held_on", "id")),
     )
     votes = list(proposal.votes.all())
+    labels = parameters_named(book, [a.parameters for a in amendments])
+    places = rules_named([r for a in amendments for r in (a.parent_id, a.after_id) if r])
     return render(
         request,
         "web/proposals/detail.html",
         {
             "rulebook": book,
             "proposal": proposal,
-            "amendments": [_amendment_row(a) for a in amendments],
+            "amendments": [_amendment_row(a, labels, places) for a in amendments],
             "votes": _with_members(votes),
             "broken_citations": broken_citations(proposal, amendments),
         },
     )
 
 
-def _amendment_row(amendment: Amendment) -> dict:
+def _amendment_row(amendment: Amendment, labels: dict, places: dict) -> dict:
     try:
         diff = amendment.proposed_diff(from_label="in force", to_label="proposed")
     except DiffInputTooLarge:
         diff = None
-    return {"amendment": amendment, "diff": diff, "stale": amendment.is_stale}
+    return {
+        "amendment": amendment,
+        "diff": diff,
+        "stale": amendment.is_stale,
+        "values": proposed_values(amendment.parameters, labels),
+        "parent": places.get(amendment.parent_id),
+        "after": places.get(amendment.after_id),
+    }
 
 
 def _with_members(votes):

@@ -17,6 +17,7 @@ from rulebook.quantities import attach_computed
 from rulebook.selectors import rule_blame, still_pending
 from web.forms import BadQuery, CompareForm, OnDateForm, today
 from web.history import attach_proposals, rule_history
+from web.naming import parameters_named, proposed_values
 from web.references import cited_by, linked_text
 from web.views.common import NotFound, expensive_page, member_page, rule_or_404
 
@@ -62,7 +63,7 @@ def rule_detail(request, rulebook, key):
         "title_version": in_force if in_force and not in_force.repealed else _last_named(versions),
         "compare_from": versions[-2].seq if len(versions) > 1 else None,
         "compare_to": versions[-1].seq if versions else None,
-        "alternatives": _alternatives(history.amendments),
+        "alternatives": _alternatives(history.amendments, rule, versions),
         "cited_by": cited_by(rule, on=on),
     }
     if in_force and not in_force.repealed:
@@ -74,16 +75,28 @@ def _last_named(versions):
     return next((v for v in reversed(versions) if not v.repealed), None)
 
 
-def _alternatives(amendments):
+def _alternatives(amendments, rule, versions):
     """Every amendment that targeted the rule, by conference year, with its diff to its base,
-    and whether it has been overtaken (`Amendment.is_stale`)."""
+    its proposed values by label, and whether it has been overtaken (`Amendment.is_stale`).
+
+    The parameters named come from the rule's versions (already loaded); a query only for
+    a parameter no version of the rule states."""
+    known = {pv.parameter.key: pv.parameter for v in versions for pv in v.parameter_values.all()}
+    labels = parameters_named(rule.rulebook, [a.parameters for a in amendments], known)
     rows = []
     for amendment in amendments:
         try:
             diff = amendment.proposed_diff()
         except DiffInputTooLarge:
             diff = None
-        rows.append({"amendment": amendment, "diff": diff, "stale": amendment.is_stale})
+        rows.append(
+            {
+                "amendment": amendment,
+                "diff": diff,
+                "stale": amendment.is_stale,
+                "values": proposed_values(amendment.parameters, labels),
+            }
+        )
     rows.sort(
         key=lambda r: (r["amendment"].proposal.conference_year or 0, r["amendment"].proposal_id)
     )
