@@ -208,6 +208,11 @@ class AmendmentForm(forms.ModelForm):
     def is_valid(self):
         return super().is_valid() and not self.starting
 
+    def has_changed(self):
+        # Pressing "Start from the current text" is a change, even on an empty extra form
+        # (which the formset would otherwise skip unchecked).
+        return self.add_prefix("text") + START in self.data or super().has_changed()
+
     def _prefill(self, base) -> None:
         data = self.data.copy()
         data[self.add_prefix("text")] = base.text

@@ -54,10 +54,11 @@ def test_several_words_added_are_plural(client, branch):
     assert "4 words added, 5 removed" in text
 
 
-def test_one_version_matches_is_singular_on_the_search_page(client, branch):
+def test_one_rule_matches_is_singular_on_the_search_page(client, branch):
+    # Results are grouped by rule (the best-matching version first).
     text = read(client, "/branch/search/?q=banner")
-    assert "1 version matches" in text
-    assert "1 versions" not in text and "version match " not in text
+    assert "1 rule matches" in text
+    assert "1 rules" not in text and "rule match " not in text
 
 
 # --- dates that never were ----------------------------------------------------------------------
