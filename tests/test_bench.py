@@ -171,6 +171,8 @@ def test_the_bare_one_query_view_answers_with_one_query(db, client, django_asser
 def test_the_whole_book_diff_and_the_values_list_read_cover_the_same_rules(generated):
     whole = measure.whole_book_diff(generated, DATES[0], DATES[-1])
     assert whole.changed_rules == 40
-    assert whole.ours_ms > 0 and whole.git_per_rule_ms > 0 and whole.git_per_edition_ms > 0
+    assert whole.ours_ms > 0
+    # git's CPU time is counted in the kernel's ticks: a tiny book may take less than one.
+    assert whole.git_per_rule_ms >= 0 and whole.git_per_edition_ms >= 0
     day = measure.rulebook_on_a_date(generated, DATES[1])
     assert day.rows == 40
