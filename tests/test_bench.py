@@ -176,3 +176,61 @@ def test_the_whole_book_diff_and_the_values_list_read_cover_the_same_rules(gener
     assert whole.git_per_rule_ms >= 0 and whole.git_per_edition_ms >= 0
     day = measure.rulebook_on_a_date(generated, DATES[1])
     assert day.rows == 40
+
+
+def _load(rate, p50=10.0, p99=20.0, statuses=None):
+    return {
+        "requests_per_s": rate,
+        "p50_ms": p50,
+        "p99_ms": p99,
+        "requests": int(rate * 3),
+        "statuses": statuses or {"200": int(rate * 3)},
+        "socket_errors": 0,
+    }
+
+
+def test_the_runner_puts_each_figure_beside_its_target():
+    from bench import run
+
+    base = [
+        {"healthz": _load(1000), "bare": _load(400)},
+        {"healthz": _load(1000), "bare": _load(600)},
+    ]
+    result = {
+        "reads": {
+            "demo rule page": {"book": "demo", "name": "rule page", "path": "/d/rules/x/",
+                               "status": 200, "queries_cold": 9, "queries_warm": 1},
+            "generated rule page": {"book": "generated", "name": "rule page", "path": "/g/",
+                                    "status": 200, "queries_cold": 6, "queries_warm": 1},
+        },
+        "servers": {
+            "cold": {"baselines": base, "rss_mb": [90.0, 160.0], "reads": {
+                "demo rule page": {"primed": 200, "load": _load(100)},
+                "generated rule page": {"primed": 200, "load": _load(1.5)},
+            }},
+            "warm": {"baselines": base, "rss_mb": [91.0], "reads": {
+                "demo rule page": {"primed": 200, "load": _load(300), "not_modified": _load(
+                    450, statuses={"304": 90, "200": 10})},
+                "generated rule page": {"primed": 200, "load": _load(200)},
+            }},
+        },
+        "on_a_date": {"rows": 1000, "rulebook_at_ms": 30.0, "values_list_ms": 10.0},
+        "whole_book": {"changed_rules": 1000, "ours_ms": 250.0, "git_per_rule_ms": 70.0,
+                       "git_per_edition_ms": 50.0},
+        "cache": "redis://127.0.0.1:6379/13",
+    }  # fmt: skip
+    rows = run.rows_of("SQLite", result)
+    demo = next(r for r in rows if r and r[:2] == ["rule page", "demo"])
+    big = next(r for r in rows if r and r[:2] == ["rule page", "generated"])
+    assert demo[3] == "9/1"
+    assert big[3] == "6/1 (demo 9/1)"  # a count that differs from the demo's is shown
+    assert demo[4].startswith("100 r/s 0.20x \u22650.25x") and demo[4].endswith("FAIL (0.100x hz)")
+    assert "0.60x \u22650.50x pass" in demo[6]  # 300 r/s against a bare 500
+    assert demo[8] == "0.90x \u22650.80x pass" and demo[9].startswith("90% 304")
+    assert "1333 ms \u22641000 ms FAIL a request" in big[4]  # 2 workers at 1.5 r/s
+    assert big[8] == "no ETag"
+    summary = run.summary_rows("SQLite", result)
+    text = "\n".join(" ".join(r) for r in summary)
+    assert "160 MB \u2264150 MB FAIL" in text
+    assert "rulebook_at 30.0 ms = 3.0x values_list" in text
+    assert "5.00x \u22641.00x FAIL git" in text  # against the faster git layout
