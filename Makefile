@@ -68,7 +68,16 @@ serve: migrate
 test: install-dev browser pango
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Not in CI (noisy): gunicorn under wrk on SQLite and PostgreSQL; wrk is installed when root.
 bench: install-dev
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing wrk for the benchmark"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null \
+	      || echo "Could not install wrk"; \
+	  else \
+	    echo "wrk not found and not root: install wrk to run the benchmark"; \
+	  fi; }
 	$(BIN)/python bench/run.py
 
 lint: install-dev
