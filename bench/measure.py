@@ -27,9 +27,10 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bench.report import EVENT_READ
 from proposals.models import Proposal
 from rulebook.diff import diff_words, render_inline_html
-from rulebook.models import Parameter, Rule, Rulebook, RuleVersion
+from rulebook.models import NominationEvent, Parameter, Rule, Rulebook, RuleVersion
 from rulebook.selectors import rulebook_at, rulebook_changes
 
 
@@ -81,6 +82,11 @@ def reads(book: Rulebook) -> list[Read]:
         found.append(Read("proposal page", f"{b}proposals/{proposal.pk}/"))
     if parameter is not None:
         found.append(Read("parameter page", f"{b}parameters/{parameter.key}/"))
+    event = NominationEvent.objects.filter(rulebook=book).order_by("date", "pk").first()
+    if event is not None:
+        # Judged under the rules of its date, of another date, and of every edition.
+        rules_on = urlencode({"rules_on": end.isoformat()})
+        found.append(Read(EVENT_READ, f"{b}events/{event.slug}/?{rules_on}"))
     found += [
         Read("API rules on a date", f"{api}rules/?{at}", api=True),
         Read("API rule detail", f"{api}{r}", api=True),

@@ -89,3 +89,8 @@ def table(headers: list[str], rows: list[list[str] | None]) -> str:
 def failures(text: str) -> int:
     """How many verdicts in a rendered table are FAIL."""
     return text.count(f" {FAIL}")
+
+
+# The read judging a nomination event under every edition (issue 13: report its cost against
+# a rule page's): named here so the parent process, which never sets Django up, can find it.
+EVENT_READ = "nomination event, every edition"

@@ -47,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import report  # noqa: E402
 from bench import wrk as wrk_tool  # noqa: E402
-from bench.report import Target, cell, ratio  # noqa: E402
+from bench.report import EVENT_READ, Target, cell, ratio  # noqa: E402
 from bench.server import WORKERS  # noqa: E402
 
 RULES = int(os.environ.get("BENCH_RULES", "1000"))
@@ -389,6 +389,19 @@ def summary_rows(label: str, result: dict) -> list[list[str]]:
                 label,
                 f"{p50:.0f} ms = {ratio(p50, day['values_list_ms']):.1f}x values_list",
                 "(a page of the contents, served)",
+            )
+        )
+    cold_reads = result["servers"].get("cold", {}).get("reads", {})
+    event = cold_reads.get(f"{DEMO} {EVENT_READ}")
+    rule_page = cold_reads.get(f"{DEMO} rule page")
+    if event and rule_page and event["load"]["requests_per_s"]:
+        rows.append(
+            _summary(
+                "nomination event under every edition vs rule page, cold",
+                label,
+                f"{ratio(rule_page['load']['requests_per_s'], event['load']['requests_per_s']):.2f}"
+                "x the rule page's time",
+                "issue 13: comparable to a rule page (demo; time per request ratio)",
             )
         )
     whole = result.get("whole_book")

@@ -7,7 +7,7 @@ import pytest
 
 from bench import measure, report, wrk
 from bench.book import DATES, PARAMETER, SLUG, book_document, build_rulebook, rule_keys
-from bench.report import FAIL, PASS, Target, cell, ratio
+from bench.report import EVENT_READ, FAIL, PASS, Target, cell, ratio
 from bench.run import COLD_BIG, COLD_DEMO, WARM
 from rulebook.models import Parameter, Rule, Rulebook, RuleVersion
 from rulebook.selectors import rulebook_at
@@ -207,6 +207,7 @@ def test_the_runner_puts_each_figure_beside_its_target():
             "cold": {"baselines": base, "rss_mb": [90.0, 160.0], "reads": {
                 "demo rule page": {"primed": 200, "load": _load(100)},
                 "generated rule page": {"primed": 200, "load": _load(1.5)},
+                "demo nomination event, every edition": {"primed": 200, "load": _load(50)},
             }},
             "warm": {"baselines": base, "rss_mb": [91.0], "reads": {
                 "demo rule page": {"primed": 200, "load": _load(300), "not_modified": _load(
@@ -234,3 +235,16 @@ def test_the_runner_puts_each_figure_beside_its_target():
     assert "160 MB \u2264150 MB FAIL" in text
     assert "rulebook_at 30.0 ms = 3.0x values_list" in text
     assert "5.00x \u22641.00x FAIL git" in text  # against the faster git layout
+    # The event page at 50 r/s against the rule page's 100: twice a rule page's time.
+    assert "2.00x the rule page's time" in text
+
+
+def test_a_book_with_a_nomination_event_is_measured_judging_it_under_every_edition(db):
+    from rulebook.exchange import rulebook_import
+    from tests.numbers_book import guild_document
+
+    book = rulebook_import(data=guild_document())
+    event = next(r for r in measure.reads(book) if r.name == EVENT_READ)
+    assert event.path.startswith(f"/{book.slug}/events/") and "rules_on=" in event.path
+    status, cold, warm = measure.query_counts(event.path)
+    assert status == 200 and warm < cold
