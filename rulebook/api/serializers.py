@@ -59,16 +59,32 @@ class VersionSummarySerializer(InBook, serializers.ModelSerializer):
     )
     source = serializers.CharField(help_text="The edition or source of the wording.")
     parameters = serializers.SerializerMethodField()
+    computed = serializers.SerializerMethodField(
+        help_text="For each parameter stated as a share of counted quantities (its basis), "
+        "the figure it comes to on the date asked for, with its working; parameters without a "
+        "basis are absent. Filled in where the answer is read on a date (the rules list)."
+    )
     url = serializers.SerializerMethodField()
 
     class Meta:
         model = RuleVersion
         fields = ["rule", "version", "number", "heading", "text", "effective_from", "repealed"]
-        fields += ["provenance", "source", "parameters", "url"]
+        fields += ["provenance", "source", "parameters", "computed", "url"]
 
     @extend_schema_field({"type": "object", "additionalProperties": {"type": "number"}})
     def get_parameters(self, version) -> dict:
         return version.parameters
+
+    @extend_schema_field(
+        {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Computed"}}
+    )
+    def get_computed(self, version) -> dict:
+        # Set by `rulebook.quantities.attach_computed` (None: no basis, or not attached).
+        return {
+            pv.parameter.key: ComputedSerializer(pv.computed).data
+            for pv in version.parameter_values.all()
+            if getattr(pv, "computed", None) is not None
+        }
 
     def get_url(self, version) -> str:
         key, seq = version.rule.key, version.seq

@@ -16,7 +16,7 @@ from rulebook.api.errors import error_responses
 from rulebook.api.params import AtQuery, read_query
 from rulebook.api.serializers import ParameterSerializer, RuleEntrySerializer
 from rulebook.models import Parameter, Rule
-from rulebook.quantities import computed_on
+from rulebook.quantities import attach_computed, computed_on
 from rulebook.selectors import book_outline, outline_entries, parameter_timelines
 
 
@@ -43,6 +43,7 @@ class RuleViewSet(ReadOnlyViewSet):
         # force under a repealed chapter).
         context = {**self.get_serializer_context(), "keys": outline.keys}
         entries = outline_entries(outline, page)
+        attach_computed([e.version for e in entries], on=on)  # no query without a basis
         return self.get_paginated_response(
             RuleEntrySerializer(entries, many=True, context=context).data
         )
