@@ -42,7 +42,7 @@ def admissibility_warnings(proposal: Proposal) -> list[AdmissibilityWarning]:
             warnings.append(
                 AdmissibilityWarning(
                     "conflict",
-                    f"The rebase of the change to {amendment.rule.key} has an unresolved "
+                    f"The rebase of the change to {_named(amendment)} has an unresolved "
                     "conflict; resolve it before adoption.",
                     amendment,
                 )
@@ -83,7 +83,7 @@ def _three_year_rule(proposal, amendment, year) -> list[AdmissibilityWarning]:
     return [
         AdmissibilityWarning(
             "three_year_rule",
-            f"{vote.body.name} decided a change to {amendment.rule.key} on "
+            f"{vote.body.name} decided a change to {_named(amendment)} on "
             f"{vote.held_on.isoformat()} (proposal {vote.proposal.reference}), within the three "
             f"years before {year}; under the three-year rule (Rule Book 2014, 3.III.2.H) it "
             "should not return to the agenda unless the NEC judges it of immediate importance.",
@@ -110,7 +110,7 @@ def _competing(proposal, amendment) -> list[AdmissibilityWarning]:
         AdmissibilityWarning(
             "competing_carried",
             f"Proposal {other.reference}, also carried and not yet adopted, changes "
-            f"{amendment.rule.key} too; whichever is adopted second must be rebased first.",
+            f"{_named(amendment)} too; whichever is adopted second must be rebased first.",
             amendment,
         )
         for other in others
@@ -173,3 +173,9 @@ def _citations_broken(proposal, amendment, amendments) -> list[AdmissibilityWarn
             )
         )
     return warnings
+
+
+def _named(amendment: Amendment) -> str:
+    """The amended rule as people cite it: the number and heading of its base version."""
+    base = amendment.base_version
+    return base.name if base is not None else amendment.rule.key

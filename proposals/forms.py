@@ -199,7 +199,7 @@ class AmendmentForm(forms.ModelForm):
         self._prefill(base)
         self.starting = True
         note = (
-            f"Filled in from {rule.key} v{base.seq} (in force from "
+            f"Filled in from {base.name}, version {base.seq} (in force from "
             f"{base.effective_from.isoformat()}): edit the proposed text, then save."
         )
         # The bound field copied the help text when the form was cleaned: set both.

@@ -346,6 +346,12 @@ class RuleVersion(models.Model):
     def delete(self, *args, **kwargs):
         raise ImmutableVersionError("Rule versions are immutable and cannot be deleted.")
 
+    @property
+    def name(self) -> str:
+        """The rule as people cite it in this version: "4.II.2.B.i Nominations when there is
+        a vacancy" (the rule's key only where a version has neither number nor heading)."""
+        return f"{self.number} {self.heading}".strip() or self.rule.key
+
     def clean(self):
         problem = provenance_problem(self.provenance, self.source)
         if problem:

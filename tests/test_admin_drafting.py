@@ -39,7 +39,7 @@ def test_choosing_a_rule_fills_in_its_latest_version_then_saving_drafts_against_
     assert amendment_form["text"].value() == OLD
     assert amendment_form["number"].value() == "4.1"
     assert amendment_form["heading"].value() == "Nominations"
-    assert "Filled in from c4-nominations v2" in first.content.decode()
+    assert "Filled in from 4.1 Nominations, version 2" in first.content.decode()
 
     row = {"rule": club.rule.pk, "number": "4.1", "heading": "Nominations", "text": NEW}
     second = drafter_client.post(ADD, proposal_post(club.rulebook, [row]))

@@ -165,7 +165,7 @@ def test_start_from_the_current_text_is_a_button_that_fills_the_form_in(drafter,
     assert form["number"].value() == "4.1"
     assert form.errors == {}, "a note, not a form error"
     html = response.content.decode()
-    assert "Filled in from c4-nominations v2" in html
+    assert "Filled in from 4.1 Nominations, version 2" in html
     assert "Please correct the error" not in html
 
 

@@ -159,7 +159,9 @@ def test_adopting_creates_the_new_version_and_says_so(client, club):
         action_url("adopt", proposal), {"effective_from": "2026-09-27"}
     )
     assert response.status_code == 302
-    assert said(response) == ["Adopted 2026/4: created c4-nominations v3 from 27 September 2026."]
+    assert said(response) == [
+        "Adopted 2026/4: created 4.1 Nominations version 3 from 27 September 2026."
+    ]
     version = club.rule.versions.get(seq=3)
     assert (version.text, version.effective_from) == (NEW, EFFECTIVE)
     assert version.amendment.proposal == proposal
@@ -268,7 +270,7 @@ def test_a_conflicting_rebase_shows_the_conflict_and_a_resolve_form(client, club
     resolved = OLD.replace("15", "11")
     done = client.post(action_url("rebase", proposal), {**resolve, f"{prefix}-text": resolved})
     assert done.status_code == 302
-    assert said(done) == ["Resolved the conflict in c4-nominations: now v3."]
+    assert said(done) == ["Resolved the conflict in 4.1: now version 3."]  # v3 has no heading
     amendment.refresh_from_db()
     assert (amendment.conflict, amendment.text, amendment.base_version.seq) == (False, resolved, 3)
 

@@ -233,7 +233,7 @@ class WorkflowViews:
                 rebase_url = self._url(Action.REBASE, proposal)
                 messages.error(request, _stale_message(stale, rebase_url))
             if versions:
-                created = ", ".join(f"{v.rule.key} v{v.seq}" for v in versions)
+                created = ", ".join(f"{v.name} version {v.seq}" for v in versions)
                 start = long_date(versions[0].effective_from)
                 text = f"Adopted {proposal.reference}: created {created} from {start}."
                 return self._done(request, proposal, text)
@@ -294,9 +294,8 @@ class WorkflowViews:
         )
         if result is None:
             return False
-        messages.success(
-            request, f"Resolved the conflict in {amendment.rule.key}: now v{result.base_version}."
-        )
+        now = amendment.rule.versions.get(seq=result.base_version)
+        messages.success(request, f"Resolved the conflict in {now.name}: now version {now.seq}.")
         return True
 
     @staticmethod

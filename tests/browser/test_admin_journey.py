@@ -80,7 +80,7 @@ def test_drafting_voting_and_adopting_a_rule_change_in_the_admin(
     page.fill("#id_effective_from", "2026-09-27")
     page.click("input[name=_confirm]")
     expect(page.locator(".messagelist")).to_contain_text(
-        "Adopted 2026/4: created c4-nominations v3 from 27 September 2026."
+        "Adopted 2026/4: created 4.1 Nominations version 3 from 27 September 2026."
     )
 
     # The rule's admin page lists the new version; the member page shows its text from the

@@ -66,7 +66,7 @@ def test_drafting_shows_the_diff_as_the_text_changes_without_saving(
     page.fill("#id_proposer", "Northfield CLP")
     page.click("#amendments-0 .field-rule .select2-selection")
     page.fill(".select2-container--open .select2-search__field", "nomin")
-    page.click(".select2-results__option:has-text('c4-nominations')")
+    page.click(".select2-results__option:has-text('4.1 Nominations')")  # by number and heading
 
     # "Start from the current text" is a button: the form comes back filled in, unsaved.
     page.click("button[name='amendments-0-text_start']")
@@ -74,7 +74,7 @@ def test_drafting_shows_the_diff_as_the_text_changes_without_saving(
     expect(text).to_have_value(MEANWHILE)
     expect(page.locator(".errornote")).to_have_count(0)
     expect(page.locator("#amendments-0 .field-text .help")).to_contain_text(
-        "Filled in from c4-nominations v3"
+        "Filled in from 4.1 Nominations, version 3"
     )
 
     # Typing updates the diff against v3 in place; nothing is saved.
@@ -146,7 +146,7 @@ def test_resolving_a_conflict_in_the_admin_keeps_the_adopted_meanwhile_change(
     page.locator(f"#id_resolve-{journey.amendment.pk}-text").fill(RESOLVED)
     page.click(f"button[name=_resolve][value='{journey.amendment.pk}']")
     expect(page.locator(".messagelist")).to_contain_text(
-        "Resolved the conflict in c4-nominations: now v3."
+        "Resolved the conflict in 4.1 Nominations: now version 3."
     )
 
     page.goto(f"{live_server.url}/admin/proposals/proposal/{journey.proposal.pk}/change/")
@@ -154,7 +154,7 @@ def test_resolving_a_conflict_in_the_admin_keeps_the_adopted_meanwhile_change(
     page.fill("#id_effective_from", "2026-09-27")
     page.click("input[name=_confirm]")
     expect(page.locator(".messagelist")).to_contain_text(
-        "Adopted 2026/4: created c4-nominations v4 from 27 September 2026."
+        "Adopted 2026/4: created 4.1 Nominations version 4 from 27 September 2026."
     )
     page.goto(f"{live_server.url}/club/rules/c4-nominations/?at=2026-09-27")
     expect(page.locator(".rule-text")).to_have_text(RESOLVED)

@@ -10,7 +10,7 @@ def test_a_member_reads_the_rule_book_on_a_past_date_and_opens_a_rule(site, page
     page.fill("#at", "2017-01-01")
     page.get_by_role("button", name="Show").click()
     page.wait_for_url("**/coop/?at=2017-01-01")
-    assert page.get_by_text("As in force on 1 January 2017").is_visible()
+    assert page.locator("p.as-of", has_text="As in force on 1 January 2017").is_visible()
     assert "15 per cent" in page.inner_text("#nominations")
     page.get_by_role("link", name="History of 2.1").click()
     page.wait_for_url("**/coop/rules/nominations/?at=2017-01-01")
