@@ -173,3 +173,31 @@ def resolve(number: str, *, on: datetime.date, numbers: Mapping[str, list[Number
         )
         else rule_id
     )
+
+
+@dataclass(frozen=True)
+class Found:
+    """A resolved reference, as stored (`rulebook.models.Reference`)."""
+
+    version_id: int
+    target_id: int
+    start: int
+    end: int
+    number: str
+
+
+def recognise(
+    citing: Iterable[tuple[int, int, str, str, datetime.date]],
+    *,
+    numbers: Mapping[str, list[Numbered]],
+) -> list[Found]:
+    """The references each citing version makes to another rule, resolved on its own date:
+    `citing` gives (version id, rule id, number, text, effective_from) of unrepealed versions.
+    A rule citing itself is not a cross-reference."""
+    found = []
+    for pk, rule_id, number, text, effective_from in citing:
+        for mention in find_mentions(text, chapter=chapter_of(number)):
+            target = resolve(mention.number, on=effective_from, numbers=numbers)
+            if target is not None and target != rule_id:
+                found.append(Found(pk, target, mention.start, mention.end, mention.number))
+    return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import asdict
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
@@ -243,25 +244,11 @@ def references_refresh(*, rulebook_id: int, since: datetime.date | None = None) 
     if since is not None:
         stale = stale.filter(version__effective_from__gte=since)
     stale.delete()
-    rows = []
-    for pk, rule_id, number, text, effective_from in citing.values_list(
-        "pk", "rule_id", "number", "text", "effective_from"
-    ):
-        chapter = references.chapter_of(number)
-        for mention in references.find_mentions(text, chapter=chapter):
-            target = references.resolve(mention.number, on=effective_from, numbers=numbers)
-            if target is not None and target != rule_id:
-                rows.append(
-                    Reference(
-                        version_id=pk,
-                        target_id=target,
-                        start=mention.start,
-                        end=mention.end,
-                        number=mention.number,
-                    )
-                )
-    Reference.objects.bulk_create(rows, batch_size=1000)
-    return len(rows)
+    found = references.recognise(
+        citing.values_list("pk", "rule_id", "number", "text", "effective_from"), numbers=numbers
+    )
+    Reference.objects.bulk_create((Reference(**asdict(f)) for f in found), batch_size=1000)
+    return len(found)
 
 
 def _current_placement(rule: Rule, last: RuleVersion | None) -> str:
