@@ -122,6 +122,10 @@ def test_a_clipped_proposed_change_is_reached_with_the_keyboard(demo, browser):
     assert region.evaluate("r => r === document.activeElement")
     for _ in range(5):
         page.keyboard.press("ArrowDown")
-    page.wait_for_function("document.activeElement.scrollTop > 0", timeout=3000)
+    # Poll from here: wait_for_function's string predicate needs eval, which the CSP refuses.
+    for _ in range(30):
+        if page.evaluate("document.activeElement.scrollTop") > 0:
+            break
+        page.wait_for_timeout(100)
     assert page.evaluate("document.activeElement.scrollTop") > 0  # the keyboard scrolls it
     context.close()
