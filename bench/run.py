@@ -98,6 +98,7 @@ def child(database_url: str, out: Path) -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import connection
 
     from bench import measure, server
     from bench.book import SLUG, build_rulebook
@@ -109,6 +110,11 @@ def child(database_url: str, out: Path) -> None:
     started = time.perf_counter()
     build_rulebook(RULES)
     log(f"  built the {RULES:,}-rule book in {time.perf_counter() - started:.1f} s")
+    # Give the planner the statistics a live database has (autovacuum's ANALYZE): without
+    # them PostgreSQL guesses one rule per book and searches the 1,000-rule book with a GIN
+    # scan per rule (≈250 ms a search instead of ≈15 ms).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     books = {
         DEMO: Rulebook.objects.exclude(slug=SLUG).get(),
         BIG: Rulebook.objects.get(slug=SLUG),
