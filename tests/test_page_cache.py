@@ -14,6 +14,13 @@ pytestmark = pytest.mark.django_db
 PAGE = "/party/proposals/"
 API = "/api/rulebooks/party/proposals/"
 READS = [PAGE, API, "/party/", "/party/rules/c4-nominations/", "/api/rulebooks/party/rules/"]
+# Views with an ETag of their own (a version's): the revision's replaces it when kept, so a
+# conditional read of them is answered as cheaply too.
+VERSIONED = [
+    "/party/rules/c4-nominations/v/1/",
+    "/party/rules/c4-nominations/compare/?from=1&to=2",
+    "/api/rulebooks/party/rules/c4-nominations/diff/?from=1&to=2",
+]
 
 
 @pytest.mark.parametrize("url", READS)
@@ -38,7 +45,7 @@ def test_an_anonymous_read_is_public_for_a_short_while(client, party, url):
     assert "max-age=60" in control and "stale-while-revalidate=300" in control
 
 
-@pytest.mark.parametrize("url", READS)
+@pytest.mark.parametrize("url", READS + VERSIONED)
 def test_a_conditional_read_is_answered_304_after_only_the_revision_query(
     client, party, url, django_assert_num_queries
 ):

@@ -167,8 +167,11 @@ class RevisionCacheMiddleware:
         if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
             return response  # the page carries a CSRF token: not one to share
         key, etag = pending
-        if not response.has_header("ETag"):
-            response["ETag"] = etag
+        # The revision's ETag replaces a view's own (a version's, say): then a client that
+        # revalidates is answered 304 before any view code and without reading the kept
+        # copy, which a view's ETag would need. It changes with every write to the book, as
+        # the kept copy does.
+        response["ETag"] = etag
         _public(response)
         if request.method == "GET":
             cache.set(key, (dict(response.items()), response.content), settings.PAGE_CACHE_SECONDS)
