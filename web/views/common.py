@@ -50,19 +50,25 @@ def expensive_page(view):
         allowed, wait = page_allowed(request)
         if allowed:
             return view(request, *args, **kwargs)
-        seconds = max(1, math.ceil(wait or 1))
-        response = message_page(
+        return too_many_requests(
             request,
-            f"Too many requests for pages like this one from your address; try again in "
-            f"{seconds} seconds.",
-            status=429,
+            wait,
+            "Too many requests for pages like this one from your address",
             **_book(kwargs),
         )
-        response["Retry-After"] = str(seconds)
-        return response
 
     wrapper.throttle_scope = "expensive"  # so a kept copy counts too (web/caching.py)
     return wrapper
+
+
+def too_many_requests(request, wait, reason: str, *, slug=None):
+    """The 429 page: `reason`, when to try again, and a Retry-After header."""
+    seconds = max(1, math.ceil(wait or 1))
+    response = message_page(
+        request, f"{reason}; try again in {seconds} seconds.", status=429, slug=slug
+    )
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 def _book(kwargs):

@@ -15,13 +15,10 @@ from web.views.common import NotFound, member_page, rulebook_or_404
 
 @member_page
 def quantity_detail(request, rulebook, key):
-    quantity = None
-    if re.fullmatch(r"[a-z][a-z0-9_]{0,99}", key):
-        quantity = (
-            Quantity.objects.select_related("rulebook")
-            .filter(rulebook__slug=rulebook, key=key)
-            .first()
-        )
+    # The address's converter (`parameter_key`) has already checked the key's form and length.
+    quantity = (
+        Quantity.objects.select_related("rulebook").filter(rulebook__slug=rulebook, key=key).first()
+    )
     if quantity is None:
         raise NotFound(f"There is no quantity {key[:100]!r} in the rule book {rulebook!r}.")
     values = list(quantity.values.order_by("effective_from"))

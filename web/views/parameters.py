@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from django.shortcuts import render
@@ -49,13 +48,12 @@ def _standing(parameter, timeline, on) -> dict:
 
 @member_page
 def parameter_detail(request, rulebook, key):
-    parameter = None
-    if re.fullmatch(r"[a-z][a-z0-9_]{0,99}", key):
-        parameter = (
-            Parameter.objects.select_related("rulebook")
-            .filter(rulebook__slug=rulebook, key=key)
-            .first()
-        )
+    # The address's converter (`parameter_key`) has already checked the key's form and length.
+    parameter = (
+        Parameter.objects.select_related("rulebook")
+        .filter(rulebook__slug=rulebook, key=key)
+        .first()
+    )
     if parameter is None:
         raise NotFound(f"There is no parameter {key[:100]!r} in the rule book {rulebook!r}.")
     timeline = parameter_timeline(parameter=parameter)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import math
 
 from django.conf import settings
 from django.shortcuts import render
@@ -23,7 +22,7 @@ from rest_framework.throttling import SimpleRateThrottle
 from rulebook.api.throttles import page_allowed
 from rulebook.models import RuleVersion
 from web.forms import BadQuery, today
-from web.views.common import NotFound, message_page, rulebook_or_404
+from web.views.common import NotFound, message_page, rulebook_or_404, too_many_requests
 from web.watch import (
     watch_confirm,
     watch_for_unsubscribe,
@@ -75,16 +74,12 @@ class _AddressThrottle(SimpleRateThrottle):
 
 
 def _too_many(request, wait, slug):
-    seconds = max(1, math.ceil(wait or 1))
-    response = message_page(
+    return too_many_requests(
         request,
-        f"Too many requests to watch from your address or for this e-mail address; try again "
-        f"in {seconds} seconds.",
-        status=429,
+        wait,
+        "Too many requests to watch from your address or for this e-mail address",
         slug=slug,
     )
-    response["Retry-After"] = str(seconds)
-    return response
 
 
 @watch_page
